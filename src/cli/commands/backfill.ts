@@ -1,0 +1,79 @@
+import { Command } from 'commander';
+import { choiceArgument, timeArgument } from '../arguments.ts';
+import { handler, withCommonOptions, type CliIo, type CommandContext } from '../context.ts';
+import type { Translator } from '../i18n/index.ts';
+import { formatTable, formatTime } from '../output.ts';
+
+const reprocessChoices = ['none', 'failed', 'all'] as const;
+
+/** One window of a backfill answer: a created run, or in a dry run the window it would get. */
+interface BackfillWindow {
+  id?: string;
+  runId?: string | null;
+  status?: string;
+  windowStartTime?: string;
+  windowEndTime?: string;
+  params?: { windowStartTime?: string; windowEndTime?: string };
+  existingRunId?: string | null;
+}
+
+interface BackfillAnswer {
+  dryRun?: boolean;
+  windows?: BackfillWindow[];
+  runs?: BackfillWindow[];
+  items?: BackfillWindow[];
+}
+
+export function backfillCommand(io: CliIo, t: Translator): Command {
+  return withCommonOptions(new Command('backfill').description(t.t('cmd.backfill')), t, { quiet: true })
+    .requiredOption('--flow <flowId>', t.t('opt.flow'))
+    .requiredOption('--window-start <time>', t.t('opt.windowStart'))
+    .requiredOption('--window-end <time>', t.t('opt.windowEnd'))
+    .option('--reprocess <mode>', t.t('opt.reprocess'), 'none')
+    .option('--dry-run', t.t('opt.dryRun'))
+    .action(handler(io, backfill));
+}
+
+async function backfill(context: CommandContext): Promise<void> {
+  const flags = context.flags as {
+    flow: string;
+    windowStart: string;
+    windowEnd: string;
+    reprocess: string;
+    dryRun?: boolean;
+    quiet?: boolean;
+  };
+  const { t } = context;
+  const now = context.io.clock.now();
+  const body = {
+    windowStartTime: timeArgument(flags.windowStart, '--window-start', now, t),
+    windowEndTime: timeArgument(flags.windowEnd, '--window-end', now, t),
+    reprocess: choiceArgument(flags.reprocess, '--reprocess', reprocessChoices, t),
+    dryRun: flags.dryRun === true,
+  };
+
+  const answer = await context.client.json<BackfillAnswer | BackfillWindow[]>(
+    'POST',
+    `/api/v1/flows/${encodeURIComponent(flags.flow)}/backfill`,
+    { body },
+  );
+  if (context.flags.json) return context.json(answer);
+
+  const windows = Array.isArray(answer) ? answer : (answer.runs ?? answer.windows ?? answer.items ?? []);
+  if (flags.quiet) return windows.forEach((window) => context.say(window.id ?? window.runId ?? ''));
+
+  if (windows.length > 0) {
+    context.say(
+      formatTable(
+        [t.t('col.windowStart'), t.t('col.windowEnd'), t.t('col.id'), t.t('col.existing')],
+        windows.map((window) => [
+          formatTime(window.windowStartTime ?? window.params?.windowStartTime),
+          formatTime(window.windowEndTime ?? window.params?.windowEndTime),
+          window.id ?? window.runId ?? '—',
+          window.existingRunId ?? '—',
+        ]),
+      ),
+    );
+  }
+  context.say(t.t(body.dryRun ? 'msg.backfillPreview' : 'msg.backfillCreated', { count: windows.length }));
+}
