@@ -5,7 +5,7 @@ import { EPOCH_START_MS, formatInstant, parseInstant } from './time.ts';
 import type { TimeWindow } from './window.ts';
 
 // A flow's schedule turns into a chain of windows. Run k ≥ 1 is due at t(k), the start time advanced
-// by k intervals, and covers [t(k−1), t(k)); with backfill, run 0 is due at the start time and covers
+// by k intervals, and covers [t(k−1), t(k)). With backfill, run 0 is due at the start time and covers
 // everything before it. Minute and hour steps are fixed durations; day, week and cron steps follow the
 // wall clock of the schedule's zone, so a daily 02:30 run stays at 02:30 local across DST changes.
 
@@ -185,7 +185,7 @@ function invalid(path: string, detail: string): TributaryError {
 }
 
 /**
- * The windows that follow `cursorMs` (the end of the newest window already created), in order.
+ * Yields the windows that follow `cursorMs` (the end of the newest window already created), in order.
  * With no cursor the chain starts at the beginning: the backfill window, then run 1. A cursor off the
  * schedule's grid (after a schedule change) yields a first window from the cursor to the next grid
  * point, so windows keep chaining with no gap and no overlap.
@@ -210,7 +210,7 @@ export function* windowsAfter(schedule: Schedule, cursorMs: number | null): Gene
   }
 }
 
-/** Windows of the whole chain whose due time is in [fromMs, toMs). */
+/** Returns the windows of the whole chain whose due time is in [fromMs, toMs). */
 export function windowsDueBetween(schedule: Schedule, fromMs: number, toMs: number): ScheduledWindow[] {
   const windows: ScheduledWindow[] = [];
   for (const window of windowsAfter(schedule, chainPointBefore(schedule, fromMs))) {
@@ -220,7 +220,7 @@ export function windowsDueBetween(schedule: Schedule, fromMs: number, toMs: numb
   return windows;
 }
 
-/** The next `count` windows of the whole chain whose due time is after `afterMs`. */
+/** Returns the next `count` windows of the whole chain whose due time is after `afterMs`. */
 export function nextWindows(schedule: Schedule, afterMs: number, count: number): ScheduledWindow[] {
   const windows: ScheduledWindow[] = [];
   if (count <= 0) return windows;
@@ -239,7 +239,7 @@ function chainPointBefore(schedule: Schedule, ms: number): number | null {
   return previousGridPoint(schedule, ms);
 }
 
-/** The smallest grid point t(k), k ≥ 0, strictly after `ms`. */
+/** Returns the smallest grid point t(k), k ≥ 0, strictly after `ms`. */
 export function nextGridPoint(schedule: Schedule, ms: number): number {
   if (ms < schedule.startMs) return schedule.startMs;
 
@@ -261,7 +261,7 @@ export function nextGridPoint(schedule: Schedule, ms: number): number {
   return next ? next.getTime() : Number.POSITIVE_INFINITY;
 }
 
-/** The largest grid point strictly before `ms`, for `ms` after the start time. */
+/** Returns the largest grid point strictly before `ms`, for `ms` after the start time. */
 function previousGridPoint(schedule: Schedule, ms: number): number {
   const fixed = FIXED_STEP_MS[schedule.frequency];
   if (fixed !== undefined) {
@@ -283,13 +283,13 @@ function previousGridPoint(schedule: Schedule, ms: number): number {
 
 // t(k) for day and week steps: the start's local date-time moved by whole days in the zone. A local
 // time that does not exist (the spring change) resolves to the first instant after the gap, 03:00 for
-// 02:30 in Europe/Paris; each step starts again from the original local time, so nothing drifts.
+// 02:30 in Europe/Paris. Each step starts again from the original local time, so nothing drifts.
 function calendarPoint(schedule: Schedule, k: number): number {
   const days = (CALENDAR_STEP_DAYS[schedule.frequency] ?? 1) * schedule.interval * k;
   const start = Temporal.Instant.fromEpochMilliseconds(schedule.startMs).toZonedDateTimeISO(schedule.timezone);
-  const wanted = start.toPlainDateTime().add({ days });
-  const resolved = wanted.toZonedDateTime(schedule.timezone, { disambiguation: 'compatible' });
-  if (Temporal.PlainDateTime.compare(resolved.toPlainDateTime(), wanted) === 0) return resolved.epochMilliseconds;
+  const expected = start.toPlainDateTime().add({ days });
+  const resolved = expected.toZonedDateTime(schedule.timezone, { disambiguation: 'compatible' });
+  if (Temporal.PlainDateTime.compare(resolved.toPlainDateTime(), expected) === 0) return resolved.epochMilliseconds;
   const transition = resolved.getTimeZoneTransition('previous');
   return transition ? transition.epochMilliseconds : resolved.epochMilliseconds;
 }
