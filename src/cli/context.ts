@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { Command, CommanderError, Option } from 'commander';
+import { Option, type Command, type CommanderError } from 'commander';
 import { systemClock, type Clock } from '../domain/time.ts';
 import { ApiClient, ApiError, CliError, resolveSettings, type ConnectionFlags } from './client.ts';
 import { exitCodes } from './exit-codes.ts';
@@ -111,7 +111,7 @@ function reportError(error: unknown, io: CliIo, t: Translator, json: boolean): n
   throw error;
 }
 
-/** The translated title of the error code, then the server's own detail and field errors. */
+/** Formats an API error: the translated title of its code, then the server's detail and field errors. */
 export function describeProblem(error: ApiError, t: Translator): string {
   const { problem } = error;
   const title =
@@ -143,7 +143,7 @@ export function applyUsageBehaviour(command: Command, io: CliIo, t: Translator):
 
 export { CliError };
 
-/** Renders a problem found before any request, with the usage exit code. */
+/** Creates the error of a wrong option value, found before any request, with the usage exit code. */
 export function usageError(message: string): CliError {
   return new CliError(message, exitCodes.usage);
 }
