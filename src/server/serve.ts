@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../api/app.ts';
+import { registerRunRoutes } from '../api/routes/runs.ts';
+import type { Config } from '../config/config.ts';
+import { startEngine } from '../engine/start.ts';
+import { bootstrapTenancy } from './bootstrap.ts';
+import { createLogger } from './logger.ts';
+import { closeServices, openServices } from './services.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `tributary serve`: the API, the UI, the scheduler and the workers in one process. */
+export async function serve(config: Config): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  const services = await openServices(config, logger);
+  let ready = false;
+  services.isReady = () => ready;
+
+  const { tokenFile } = await bootstrapTenancy(services.store, config, logger, services.clock.now());
+  const engine = await startEngine({ ...services, scheduler: true, workers: config.workerConcurrency });
+  const app = await buildApp(services, { apiRoutes: [registerRunRoutes] });
+  const url = await app.listen({ port: config.port, host: config.host });
+  ready = true;
+
+  logger.info({ url, tokenFile, workers: config.workerConcurrency }, 'tributary started');
+  if (tokenFile) console.log(`Tributary is running at ${url}\nAdmin token: ${tokenFile}`);
+  else console.log(`Tributary is running at ${url}`);
+
+  return {
+    app,
+    url,
+    stop: async () => {
+      ready = false;
+      await app.close();
+      await engine.stop();
+      await closeServices(services);
+      logger.info('tributary stopped');
+    },
+  };
+}
