@@ -1,0 +1,152 @@
+// The on-demand run dialog. Times are entered in the user's zone and sent with their offset.
+// The window is checked against recent runs first, so the user sees an overlap before confirming.
+
+import { useId, useState, type FormEvent } from 'react';
+import { api } from '../api/client.ts';
+import type { CreatedRun, Flow, Page, Run } from '../api/types.ts';
+import { DateTimeField } from '../components/DateTimeField.tsx';
+import { Dialog } from '../components/Dialog.tsx';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { useNotify } from '../components/Notice.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { fromLocalInput, startOfHour, toLocalInput } from '../time.ts';
+
+/** Recent runs read to find overlaps before creating a run; the server reports any others. */
+const overlapCheckRuns = 200;
+
+export function OnDemandDialog({
+  flow,
+  onClose,
+  onCreated,
+}: {
+  flow: Flow;
+  onClose: () => void;
+  onCreated: (run: CreatedRun) => void;
+}) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const notify = useNotify();
+  const deltaId = useId();
+  const now = Date.now();
+  const windowEnd = startOfHour(now);
+  const [startTime, setStartTime] = useState(toLocalInput(new Date(Math.floor(now / 1000) * 1000)));
+  const [windowStartTime, setWindowStartTime] = useState(toLocalInput(windowEnd.getTime() - 3_600_000));
+  const [windowEndTime, setWindowEndTime] = useState(toLocalInput(windowEnd));
+  const [deltaColumn, setDeltaColumn] = useState(flow.transformations?.deltaColumn?.name ?? '');
+  const [overlaps, setOverlaps] = useState<Run[] | null>(null);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const params = () => ({
+    startTime: fromLocalInput(startTime) ?? startTime,
+    windowStartTime: fromLocalInput(windowStartTime) ?? windowStartTime,
+    windowEndTime: fromLocalInput(windowEndTime) ?? windowEndTime,
+    ...(deltaColumn.trim() ? { deltaColumn: { name: deltaColumn.trim() } } : {}),
+  });
+
+  const findOverlaps = async (): Promise<Run[]> => {
+    const start = Date.parse(params().windowStartTime);
+    const end = Date.parse(params().windowEndTime);
+    if (!(start < end)) return [];
+    const runs = await api<Page<Run>>('/runs', {
+      query: { property: `flowId==${flow.id}`, limit: overlapCheckRuns },
+    });
+    return runs.items.filter(
+      (run) =>
+        !run.superseded &&
+        run.status !== 'cancelled' &&
+        Date.parse(run.params.windowStartTime) < end &&
+        start < Date.parse(run.params.windowEndTime),
+    );
+  };
+
+  const create = async () => {
+    const run = await api<CreatedRun>('/runs', { method: 'POST', body: { flowId: flow.id, params: params() } });
+    notify(t('onDemand.created', { start: i18n.dateTime(run.params?.startTime ?? params().startTime) }));
+    onCreated(run);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      if (overlaps === null) {
+        const found = await findOverlaps();
+        if (found.length > 0) {
+          setOverlaps(found);
+          return;
+        }
+      }
+      await create();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const windowText = (run: Run) =>
+    `${i18n.dateTime(run.params.windowStartTime)} → ${i18n.dateTime(run.params.windowEndTime)}`;
+
+  return (
+    <Dialog title={t('onDemand.title', { name: flow.name })} onClose={onClose}>
+      <form onSubmit={submit} className="form">
+        <p className="muted">{t('onDemand.intro')}</p>
+        <DateTimeField label={t('onDemand.startTime')} value={startTime} onChange={setStartTime} required />
+        <DateTimeField
+          label={t('onDemand.windowStart')}
+          value={windowStartTime}
+          onChange={(value) => {
+            setWindowStartTime(value);
+            setOverlaps(null);
+          }}
+          required
+        />
+        <DateTimeField
+          label={t('onDemand.windowEnd')}
+          value={windowEndTime}
+          onChange={(value) => {
+            setWindowEndTime(value);
+            setOverlaps(null);
+          }}
+          required
+        />
+        {flow.transformations?.deltaColumn !== undefined && (
+          <div className="field">
+            <label htmlFor={deltaId}>{t('onDemand.deltaColumn')}</label>
+            <input id={deltaId} value={deltaColumn} onChange={(event) => setDeltaColumn(event.target.value)} />
+          </div>
+        )}
+        {overlaps && overlaps.length > 0 && (
+          <div className="alert alert-warning" role="alert">
+            <p>
+              <strong>{t('onDemand.overlapTitle')}</strong>
+            </p>
+            <p>{t('onDemand.overlapText')}</p>
+            <ul>
+              {overlaps.slice(0, 10).map((run) => (
+                <li key={run.id}>
+                  {t('onDemand.overlapRun', {
+                    id: run.id,
+                    window: windowText(run),
+                    status: t(`run.status.${run.status}`),
+                  })}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        <ErrorMessage error={error} />
+        <div className="actions">
+          <button type="button" className="button-secondary" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="button-primary" disabled={busy}>
+            {overlaps && overlaps.length > 0 ? t('onDemand.confirm') : t('onDemand.submit')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

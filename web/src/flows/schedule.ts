@@ -1,0 +1,19 @@
+import type { Flow, ScheduleParams } from '../api/types.ts';
+import type { I18n } from '../i18n/i18n.tsx';
+
+/** "Every 1 h (Europe/Paris)": the schedule in words, always with its time zone. */
+export function describeSchedule(i18n: I18n, schedule: ScheduleParams | undefined): string {
+  if (!schedule) return '—';
+  const zone = schedule.timezone ?? 'UTC';
+  const params = {
+    interval: schedule.interval ?? 1,
+    cron: schedule.cron ?? '',
+    start: i18n.dateTime(schedule.startTime, zone),
+  };
+  const text = i18n.lookup(`schedule.describe.${schedule.frequency}`, params) ?? schedule.frequency;
+  return i18n.t('schedule.describe.zone', { schedule: text, zone });
+}
+
+export function flowEnabled(flow: Flow): boolean {
+  return (flow.state ?? flow.status ?? 'enabled') === 'enabled';
+}
