@@ -66,6 +66,10 @@ export interface ColumnInfo {
   canBeDeltaColumn?: boolean;
   /** For delta columns: true when values carry no time zone and are read in the flow's zone. */
   withoutTimeZone?: boolean;
+  /** For text values inferred as `date` or `datetime`: the pattern they follow (`dd/MM/yyyy HH:mm`). */
+  format?: string;
+  /** For text values inferred as `number` or `integer`: the decimal separator they use. */
+  decimalSeparator?: '.' | ',';
 }
 
 export interface ExploreResult {
