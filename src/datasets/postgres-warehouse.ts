@@ -73,9 +73,12 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
     max: options.poolSize ?? 5,
     options: `-c search_path=${q(schema)}`,
     types: {
-      // bigint holds safe integers and epoch milliseconds; dates stay `yyyy-MM-dd` strings.
-      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-        oid === OID_INT8 ? Number : oid === OID_DATE ? (value: string) => value : pg.types.getTypeParser(oid, format),
+      getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+        // bigint columns contain safe integers only, and dates stay `yyyy-MM-dd` strings.
+        if (oid === OID_INT8) return Number;
+        if (oid === OID_DATE) return (value: string) => value;
+        return pg.types.getTypeParser(oid, format);
+      },
     } as pg.CustomTypesConfig,
   });
   pool.on('error', () => {
@@ -288,13 +291,11 @@ function decodeRow(dataset: DatasetDefinition, row: Record<string, unknown>): Da
   return result;
 }
 
+const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
 /** Escapes a value for COPY text format: backslash, tab, newline and carriage return. */
 function escapeCopyText(text: string): string {
-  return /[\\\t\n\r]/.test(text)
-    ? text.replace(/[\\\t\n\r]/g, (char) =>
-        char === '\\' ? '\\\\' : char === '\t' ? '\\t' : char === '\n' ? '\\n' : '\\r',
-      )
-    : text;
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (char) => copyEscapes[char]!) : text;
 }
 
 class PostgresBatchWriter implements BatchWriter {

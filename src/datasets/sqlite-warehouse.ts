@@ -42,7 +42,10 @@ const encoders: Record<FieldType, Encoder> = {
   string: (value) => value ?? null,
   integer: (value) => value ?? null,
   number: (value) => value ?? null,
-  boolean: (value) => (value === null || value === undefined ? null : value ? 1 : 0),
+  boolean: (value) => {
+    if (value === null || value === undefined) return null;
+    return value ? 1 : 0;
+  },
   date: (value) => value ?? null,
   datetime: (value) => value ?? null,
   json: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),

@@ -3,7 +3,7 @@ import { validateDatasetSchema } from './schema.ts';
 import type { BatchInfo, DatasetDefinition, FieldType } from './types.ts';
 
 // Names and checks that both warehouse dialects share. Table names come from ids that the server
-// generates, never from user input; column names are field names that `validateDatasetSchema`
+// generates, never from user input. Column names are field names, which `validateDatasetSchema`
 // restricts to letters, digits and `_`, and they are quoted all the same.
 
 export const BATCHES_TABLE = '_tributary_batches';
@@ -13,12 +13,12 @@ export const STREAM_PAGE_ROWS = 5_000;
 
 const ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
-/** The dataset table of a dataset id, such as `ds_0f6c…` for a UUID. */
+/** Returns the dataset table of a dataset id, such as `ds_0f6c…` for a UUID. */
 export function datasetTableName(datasetId: string): string {
   return `ds_${checkedId(datasetId, 'dataset id')}`;
 }
 
-/** The staging table of a batch id. */
+/** Returns the staging table of a batch id. */
 export function stagingTableName(batchId: string): string {
   return `stg_${checkedId(batchId, 'batch id')}`;
 }

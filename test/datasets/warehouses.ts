@@ -45,7 +45,7 @@ export const warehouseBackends: WarehouseBackend[] = [
 
 let datasetCounter = 0;
 
-/** A dataset definition with a fresh id. */
+/** Builds a dataset definition with a fresh id. */
 export function datasetOf(schema: DatasetDefinition['schema'], primaryKey?: string[]): DatasetDefinition {
   datasetCounter += 1;
   const id = `0000${datasetCounter}-aaaa-bbbb-cccc-${Date.now().toString(16)}`;
