@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config/config.ts';
 import { openStore } from '../store/store.ts';
 import { serve } from '../server/serve.ts';
 import { runWorker } from '../server/worker.ts';
+import { registerClientCommands } from './commands/index.ts';
 
 // The `tributary` command: server processes here, client commands over the HTTP API beside it.
 
@@ -33,6 +34,8 @@ program
     console.log(`Schema up to date: ${store.description}`);
     await store.close();
   });
+
+registerClientCommands(program);
 
 /** Stops gracefully on SIGTERM or SIGINT; a second signal exits at once. */
 function stopOnSignals(stop: () => Promise<void>): void {
