@@ -16,6 +16,7 @@ import { registerFlowRoutes } from './routes/flows.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerSandboxRoutes } from './routes/sandboxes.ts';
 import { registerSourceConnectionRoutes } from './routes/source-connections.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -74,6 +75,7 @@ export async function buildApp(services: ApiServices, options: AppOptions = {}):
       registerSourceConnectionRoutes(api, services);
       registerDatasetRoutes(api, services);
       registerFlowRoutes(api, services);
+      registerWebhookRoutes(api, services);
       for (const register of options.apiRoutes ?? []) register(api, services);
     },
     { prefix: API_PREFIX },

@@ -9,7 +9,7 @@ import { addToken, countTokens, DEFAULT_ORGANIZATION_ID, ensureOrganization, ens
 export const ADMIN_TOKEN_FILE = 'admin-token';
 
 export interface BootstrapResult {
-  /** Where the generated admin token was written, when it was generated. */
+  /** Path of the generated admin token file, or null when no token was generated. */
   tokenFile: string | null;
 }
 

@@ -14,7 +14,7 @@ export interface LatestRun {
   completedAt: number | null;
 }
 
-/** The newest run of each flow, one query per flow on the (flow_id, created_at) index. */
+/** Finds the newest run of each flow, with one query per flow on the (flow_id, created_at) index. */
 export async function latestRunsOfFlows(db: Kysely<Database>, scope: Scope, flowIds: string[]): Promise<Map<string, LatestRun>> {
   const result = new Map<string, LatestRun>();
   for (const flowId of flowIds) {

@@ -118,7 +118,7 @@ export async function insertResource<T extends ResourceTable>(
 
 /**
  * Updates a row only if its etag is still `expectedEtag`. Returns false when the row changed in
- * between (or is not in this scope), so that the caller answers 412.
+ * between (or is not in this scope), so that the caller returns 412.
  */
 export async function updateResource<T extends ResourceTable>(
   db: Kysely<Database>,
