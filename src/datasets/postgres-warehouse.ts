@@ -38,7 +38,10 @@ const columnTypes: Record<FieldType, string> = {
   json: 'jsonb',
 };
 
-/** Encoders of non-null values into COPY text format, before escaping. */
+/**
+ * Encoders of non-null values into COPY text format, before escaping.
+ * NOTE: PostgreSQL rejects the NUL character in text and jsonb, so a string containing one fails the COPY.
+ */
 const copyEncoders: Record<FieldType, (value: unknown) => string> = {
   string: (value) => String(value),
   integer: (value) => String(value),
@@ -300,6 +303,7 @@ function escapeCopyText(text: string): string {
 
 class PostgresBatchWriter implements BatchWriter {
   private state: 'open' | 'committed' | 'aborted' = 'open';
+  private writtenRows = 0;
   private readonly staging: string;
   private readonly fieldEncoders: [string, (value: unknown) => string][];
 
@@ -321,6 +325,7 @@ class PostgresBatchWriter implements BatchWriter {
     try {
       const copy = client.query(pgCopyStreams.from(`copy ${q(this.staging)} (${names}) from stdin`));
       await pipeline(this.copyChunks(rows), copy);
+      this.writtenRows += rows.length;
     } finally {
       client.release();
     }
@@ -361,6 +366,15 @@ class PostgresBatchWriter implements BatchWriter {
         await client.query(
           `update ${BATCHES_TABLE} set status = 'superseded' where id = any($1) and status = 'committed'`,
           [options.supersedesBatchIds],
+        );
+      }
+
+      // PostgreSQL empties UNLOGGED tables after a crash, so a staging table that lost rows must
+      // fail the commit instead of making a partial batch visible.
+      const staged = await client.query<{ count: number }>(`select count(*) as count from ${q(this.staging)}`);
+      if (staged.rows[0]!.count !== this.writtenRows) {
+        throw new Error(
+          `Batch ${this.batchId} staged ${staged.rows[0]!.count} of the ${this.writtenRows} rows written, most likely because PostgreSQL restarted and emptied the UNLOGGED staging table; retry the run.`,
         );
       }
 

@@ -50,7 +50,11 @@ export interface RowError {
   rawValue?: string;
 }
 
-/** A dataset row: field name to converted value (`datetime` as epoch ms, `date` as `yyyy-MM-dd`). */
+/**
+ * A dataset row: field name to converted value. Rows written carry `datetime` as epoch ms and `date`
+ * as `yyyy-MM-dd`; rows read back (`readRows`, `streamRows`) carry API form, with `datetime` as an
+ * ISO-8601 UTC string.
+ */
 export type DatasetRow = Record<string, unknown>;
 
 export interface BatchInfo {
