@@ -54,10 +54,13 @@ function convertString(raw: unknown): unknown {
 const SPACES = '\\u0020\\u00A0\\u202F';
 const DOT_DECIMAL = new RegExp(`^[+-]?(?:\\d+|\\d{1,3}(?:[${SPACES}]\\d{3})+)?(?:\\.\\d*)?(?:[eE][+-]?\\d+)?$`);
 const COMMA_DECIMAL = new RegExp(`^[+-]?(?:\\d+|\\d{1,3}(?:[${SPACES}.]\\d{3})+)?(?:,\\d*)?$`);
+const PLAIN_INTEGER = /^[+-]?\d+$/;
 const GROUPING = new RegExp(`[${SPACES}]`, 'g');
 
 /** Parses a decimal text with `separator`, or returns NaN. */
 function parseDecimal(text: string, separator: '.' | ','): number {
+  // Most values are plain digits, which one cheap test lets through.
+  if (PLAIN_INTEGER.test(text)) return Number(text);
   if (!/\d/.test(text)) return Number.NaN;
   if (separator === '.') {
     if (!DOT_DECIMAL.test(text)) return Number.NaN;

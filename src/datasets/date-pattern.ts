@@ -143,7 +143,15 @@ function partsValid(parts: DateParts): boolean {
   if (parts.month < 1 || parts.month > 12 || parts.day < 1) return false;
   if (parts.hour > 23 || parts.minute > 59 || parts.second > 59) return false;
   if (parts.offsetMinutes !== undefined && Math.abs(parts.offsetMinutes) > 18 * 60) return false;
-  return parts.day <= new Date(Date.UTC(parts.year, parts.month, 0)).getUTCDate();
+  return parts.day <= daysInMonth(parts.year, parts.month);
+}
+
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return monthDays[month - 1]!;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return leap ? 29 : 28;
 }
 
 function escapeRegex(text: string): string {
