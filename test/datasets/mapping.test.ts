@@ -102,6 +102,15 @@ describe('mapper', () => {
       ['datetime', {}, '2026-12-04 09:00:00.5Z', Date.UTC(2026, 11, 4, 9, 0, 0, 500)],
       ['datetime', { timezone: 'Europe/Paris' }, '2026-12-04 10:00:00', Date.UTC(2026, 11, 4, 9)],
       ['datetime', { format: 'yyyy-MM-dd HH:mm:ss' }, '2026-12-04 09:00:00', Date.UTC(2026, 11, 4, 9)],
+      // The DST gap moves forward; the DST overlap takes the earlier instant.
+      ['datetime', { timezone: 'Europe/Paris' }, '2026-03-29 02:30', Date.UTC(2026, 2, 29, 1, 30)],
+      ['datetime', { timezone: 'Europe/Paris' }, '2026-10-25 02:30', Date.UTC(2026, 9, 25, 0, 30)],
+      [
+        'datetime',
+        { timezone: 'America/New_York', format: 'M/d/yyyy H:mm' },
+        '7/4/2026 9:05',
+        Date.UTC(2026, 6, 4, 13, 5),
+      ],
       ['datetime', { format: 'epoch' }, '1796374800', 1_796_374_800_000],
       ['datetime', {}, 1_796_374_800, 1_796_374_800_000],
       ['datetime', { format: "yyyy-MM-dd'T'HH:mmXXX" }, '2026-12-04T10:00+01:00', Date.UTC(2026, 11, 4, 9)],
