@@ -52,7 +52,7 @@ export interface RowError {
 
 /**
  * A dataset row: field name to converted value. Rows written carry `datetime` as epoch ms and `date`
- * as `yyyy-MM-dd`; rows read back (`readRows`, `streamRows`) carry API form, with `datetime` as an
+ * as `yyyy-MM-dd`. Rows read back (`readRows`, `streamRows`) carry API form, with `datetime` as an
  * ISO-8601 UTC string.
  */
 export type DatasetRow = Record<string, unknown>;
