@@ -232,6 +232,15 @@ export function nextWindows(schedule: Schedule, afterMs: number, count: number):
   return windows;
 }
 
+/**
+ * Yields the windows of the chain from the one that contains `fromMs` on, including the window
+ * before the start time even without backfill, so that a backfill range before the start time
+ * splits into one window.
+ */
+export function windowsFrom(schedule: Schedule, fromMs: number): Generator<ScheduledWindow> {
+  return windowsAfter({ ...schedule, backfill: true }, chainPointBefore(schedule, fromMs + 1));
+}
+
 // A cursor from which windowsAfter reaches every window due after `ms`: null (the very beginning)
 // when `ms` is before the first due time, else the latest grid point strictly before `ms`.
 function chainPointBefore(schedule: Schedule, ms: number): number | null {
