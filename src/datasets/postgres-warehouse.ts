@@ -135,14 +135,18 @@ class PostgresWarehouse implements Warehouse {
   private async createDatasetTable(dataset: DatasetDefinition, table: string): Promise<void> {
     const columns = dataset.schema.fields.map((field) => `${q(field.name)} ${columnTypes[field.type]}`);
     const key = dataset.primaryKey ? `, unique (${dataset.primaryKey.map(q).join(', ')})` : '';
-    await this.pool.query(`
-      create table if not exists ${q(table)} (
-        "_row" bigint generated always as identity primary key,
-        "_batch_id" text not null,
-        ${columns.join(', ')}${key}
-      );
-      create index if not exists ${q(`${table}_batch`)} on ${q(table)} ("_batch_id", "_row");
-    `);
+    await this.inTransaction(async (client) => {
+      // Two runs creating one table at once would both pass `if not exists` and collide in the catalog.
+      await lockTable(client, table);
+      await client.query(`
+        create table if not exists ${q(table)} (
+          "_row" bigint generated always as identity primary key,
+          "_batch_id" text not null,
+          ${columns.join(', ')}${key}
+        );
+        create index if not exists ${q(`${table}_batch`)} on ${q(table)} ("_batch_id", "_row");
+      `);
+    });
   }
 
   private async columnsOf(table: string): Promise<Map<string, string>> {
@@ -288,6 +292,11 @@ class PostgresWarehouse implements Warehouse {
   }
 }
 
+/** Takes a transaction-scoped advisory lock named after a warehouse table. */
+async function lockTable(client: pg.PoolClient, table: string): Promise<void> {
+  await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [`tributary:${table}`]);
+}
+
 function decodeRow(dataset: DatasetDefinition, row: Record<string, unknown>): DatasetRow {
   const result: DatasetRow = {};
   for (const field of dataset.schema.fields) result[field.name] = decoders[field.type](row[field.name] ?? null);
@@ -360,6 +369,10 @@ class PostgresBatchWriter implements BatchWriter {
         [this.batchId],
       );
       if (batch.rows[0]?.status !== 'staged') throw batchNotStaged(this.batchId, batch.rows[0]?.status);
+
+      // One commit per dataset at a time: concurrent upserts could deadlock on each other's keys, and
+      // the commit order decides which row of a key is the newest.
+      await lockTable(client, table);
 
       if (options.supersedesBatchIds.length > 0) {
         await client.query(`delete from ${q(table)} where "_batch_id" = any($1)`, [options.supersedesBatchIds]);

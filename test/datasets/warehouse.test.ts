@@ -214,6 +214,25 @@ for (const [index, backend] of warehouseBackends.entries()) {
       );
     });
 
+    test('concurrent upsert commits', async () => {
+      const dataset = datasetOf(ordersSchema, ['orderId']);
+      const forward = await warehouse.openBatch(dataset, 'run-1');
+      const backward = await warehouse.openBatch(dataset, 'run-2');
+      await forward.write(orders(1, 2000, 0));
+      await backward.write(orders(1, 2000, 0).reverse());
+
+      const results = await Promise.all([
+        forward.commit({ supersedesBatchIds: [] }),
+        backward.commit({ supersedesBatchIds: [] }),
+      ]);
+
+      assert.deepEqual(
+        results.map((result) => result.recordCount),
+        [2000, 2000],
+      );
+      assert.deepEqual(await warehouse.stats(dataset.id), { rowCount: 2000, batchCount: 2 });
+    });
+
     test('values in API form', async () => {
       const dataset = datasetOf({
         fields: [
