@@ -239,6 +239,21 @@ describe('local-files connector', () => {
     });
   });
 
+  test('inference looks beyond the first rows', async () => {
+    const { folder, context } = setup();
+    const rows = Array.from({ length: 300 }, (_, index) => `${10000 + index};${index},5`);
+    fs.writeFileSync(path.join(folder, 'codes.csv'), ['code;ratio', ...rows, '2A004;1,5', ''].join('\n'));
+    const explored = await connector.explore(context, { object: 'codes.csv', previewRows: 5 });
+    assert.equal(explored.preview?.rows.length, 5);
+    assert.deepEqual(
+      explored.preview?.columns.map((column) => [column.name, column.type]),
+      [
+        ['code', 'string'],
+        ['ratio', 'number'],
+      ],
+    );
+  });
+
   test('wrong field count becomes a row error', async () => {
     const { folder, context } = setup();
     fs.writeFileSync(path.join(folder, 'bad.csv'), 'a,b\n1,2\n3\n4,5\n');
