@@ -47,7 +47,10 @@ describe('connector errors', () => {
 
   test('bad params name the field', async () => {
     await assert.rejects(
-      postgresConnector.check({ params: { host: '127.0.0.1', port: 'abc', database: 'crm', user: 'etl' }, fileRoots: [] }),
+      postgresConnector.check({
+        params: { host: '127.0.0.1', port: 'abc', database: 'crm', user: 'etl' },
+        fileRoots: [],
+      }),
       (error: ConnectorError) => {
         assert.equal(error.code, 'INVALID_CONNECTION_PARAMS');
         assert.match(error.message, /auth\.params\.port/);

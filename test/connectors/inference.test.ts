@@ -21,12 +21,20 @@ describe('type inference', () => {
       type: 'number',
       decimalSeparator: ',',
     });
-    assert.deepEqual(inferColumn('amount', ['1234.56', '-0.5', '3']), { name: 'amount', type: 'number', decimalSeparator: '.' });
+    assert.deepEqual(inferColumn('amount', ['1234.56', '-0.5', '3']), {
+      name: 'amount',
+      type: 'number',
+      decimalSeparator: '.',
+    });
     assert.equal(inferColumn('amount', ['1,5', '1.5']).type, 'string');
   });
 
   test('dd/MM/yyyy dates', () => {
-    assert.deepEqual(inferColumn('day', ['04/12/2026', '25/12/2026']), { name: 'day', type: 'date', format: 'dd/MM/yyyy' });
+    assert.deepEqual(inferColumn('day', ['04/12/2026', '25/12/2026']), {
+      name: 'day',
+      type: 'date',
+      format: 'dd/MM/yyyy',
+    });
     assert.deepEqual(inferColumn('day', ['04/12/2026']), { name: 'day', type: 'date', format: 'dd/MM/yyyy' });
     assert.deepEqual(inferColumn('at', ['04/12/2026 09:30', '31/12/2026 23:59']), {
       name: 'at',
@@ -37,7 +45,11 @@ describe('type inference', () => {
   });
 
   test('ISO dates, datetimes and booleans', () => {
-    assert.deepEqual(inferColumn('day', ['2026-12-04', '2026-12-05']), { name: 'day', type: 'date', format: 'yyyy-MM-dd' });
+    assert.deepEqual(inferColumn('day', ['2026-12-04', '2026-12-05']), {
+      name: 'day',
+      type: 'date',
+      format: 'yyyy-MM-dd',
+    });
     assert.deepEqual(inferColumn('at', ['2026-12-04 10:00:00', '2026-12-04 11:30:00']), {
       name: 'at',
       type: 'datetime',

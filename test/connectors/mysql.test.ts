@@ -12,7 +12,7 @@ async function mysqlUnavailable(): Promise<string | false> {
     return false;
   } catch (error) {
     const reason = `MariaDB at ${mysqlUrl} is unreachable: ${(error as Error).message}`;
-    if (inCi) throw new Error(`${reason}; CI requires it.`);
+    if (inCi) throw new Error(`${reason}; CI requires it.`, { cause: error });
     return reason;
   }
 }

@@ -16,11 +16,10 @@ async function fixture(): Promise<TableFixture> {
       `create table "${schema}".orders (id integer primary key, label text, updated_at timestamp without time zone, changed_at timestamptz)`,
     );
     for (const [index, time] of ORDER_TIMES.entries()) {
-      await client.query(`insert into "${schema}".orders values ($1, $2, $3::timestamp, $3::timestamp at time zone 'UTC')`, [
-        index + 1,
-        `order ${index + 1}`,
-        time,
-      ]);
+      await client.query(
+        `insert into "${schema}".orders values ($1, $2, $3::timestamp, $3::timestamp at time zone 'UTC')`,
+        [index + 1, `order ${index + 1}`, time],
+      );
     }
     await client.query(`create view "${schema}".orders_view as select * from "${schema}".orders`);
   } finally {

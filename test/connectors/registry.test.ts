@@ -4,7 +4,12 @@ import { connectorRegistry, getConnector, listConnectionSpecs } from '../../src/
 
 describe('connector registry', () => {
   test('lists the five specs', () => {
-    assert.deepEqual(listConnectionSpecs().map((spec) => spec.id).sort(), ['local-files', 'mysql', 'postgres', 'sftp', 'sqlite']);
+    assert.deepEqual(
+      listConnectionSpecs()
+        .map((spec) => spec.id)
+        .sort(),
+      ['local-files', 'mysql', 'postgres', 'sftp', 'sqlite'],
+    );
     assert.equal(getConnector('postgres'), connectorRegistry.get('postgres'));
     assert.equal(getConnector('oracle'), undefined);
   });

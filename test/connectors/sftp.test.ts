@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sftpConnector } from '../../src/connectors/sftp/index.ts';
-import type { ConnectorError} from '../../src/connectors/types.ts';
+import type { ConnectorError } from '../../src/connectors/types.ts';
 import { type RecordBatch } from '../../src/connectors/types.ts';
 import { skipUnlessSftp, startSftpServer, type SftpServer } from '../support/sftp-server.ts';
 

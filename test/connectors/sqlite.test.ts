@@ -48,7 +48,8 @@ describe('sqlite delta values', () => {
         },
       );
       const ids: unknown[] = [];
-      for await (const batch of stream.batches) if ('records' in batch) ids.push(...batch.records.map((record) => record.id));
+      for await (const batch of stream.batches)
+        if ('records' in batch) ids.push(...batch.records.map((record) => record.id));
       await stream.close();
       return ids;
     };

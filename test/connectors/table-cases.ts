@@ -8,7 +8,12 @@ import type { ConnectionContext, Connector, ConnectorError, ReadRequest } from '
 //   3  2026-12-04 10:30:00          4  2026-12-04 11:00:00
 // and a view `orders_view` over it.
 
-export const ORDER_TIMES = ['2026-12-04 09:59:59.999', '2026-12-04 10:00:00', '2026-12-04 10:30:00', '2026-12-04 11:00:00'];
+export const ORDER_TIMES = [
+  '2026-12-04 09:59:59.999',
+  '2026-12-04 10:00:00',
+  '2026-12-04 10:30:00',
+  '2026-12-04 11:00:00',
+];
 
 export interface TableFixture {
   context: ConnectionContext;
@@ -25,13 +30,18 @@ export interface TableFixture {
 const at = (iso: string) => Date.parse(iso);
 
 export function tableConnectorCases(connector: Connector, fixture: () => Promise<TableFixture>): void {
-  async function readIds(f: TableFixture, request: Omit<ReadRequest, 'source'>, tableName = f.tableName): Promise<number[]> {
+  async function readIds(
+    f: TableFixture,
+    request: Omit<ReadRequest, 'source'>,
+    tableName = f.tableName,
+  ): Promise<number[]> {
     const stream = await connector.read(f.context, {
       source: { data: { format: 'tabular' }, params: { tableName } },
       ...request,
     });
     const ids: number[] = [];
-    for await (const batch of stream.batches) if ('records' in batch) ids.push(...batch.records.map((record) => Number(record.id)));
+    for await (const batch of stream.batches)
+      if ('records' in batch) ids.push(...batch.records.map((record) => Number(record.id)));
     await stream.close();
     return ids.sort();
   }
