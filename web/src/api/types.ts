@@ -70,6 +70,10 @@ export interface ColumnInfo {
   sourceType?: string;
   canBeDeltaColumn?: boolean;
   withoutTimeZone?: boolean;
+  /** For files: the date pattern detected, such as `dd/MM/yyyy`. */
+  format?: string;
+  /** For files: the decimal separator detected in numbers. */
+  decimalSeparator?: '.' | ',';
 }
 
 export interface ExploreResult {
@@ -144,7 +148,17 @@ export interface Flow {
   transformations?: { mapping?: MappingRule[]; deltaColumn?: { name: string } | null };
   scheduleParams: ScheduleParams;
   options?: { errorThresholdPercent?: number };
-  lastRun?: Run | null;
+  /** The newest run of the flow; absent when the flow never ran. */
+  lastRun?: LastRun | null;
+  createdAt: string;
+}
+
+export interface LastRun {
+  id: string;
+  status: RunStatus;
+  windowStartTime: string;
+  windowEndTime: string;
+  completedAt?: string | null;
   createdAt: string;
 }
 

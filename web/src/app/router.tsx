@@ -16,9 +16,15 @@ export function useLocation(): { path: string; search: URLSearchParams } {
   const [location, setLocation] = useState(() => currentLocation());
 
   useEffect(() => {
-    const update = () => setLocation(currentLocation());
+    const update = () =>
+      setLocation((previous) => {
+        const next = currentLocation();
+        return next.path === previous.path && next.search === previous.search ? previous : next;
+      });
     listeners.add(update);
     window.addEventListener('popstate', update);
+    // A child may have navigated before this effect subscribed: child effects run first.
+    update();
     return () => {
       listeners.delete(update);
       window.removeEventListener('popstate', update);

@@ -1,7 +1,10 @@
 // Short confirmations ("The run is scheduled…"), announced to screen readers through a live region.
 
-import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
+
+/** How long a confirmation stays on screen. */
+const noticeMs = 8000;
 
 const NoticeContext = createContext<(message: string) => void>(() => {});
 
@@ -9,6 +12,12 @@ export function NoticeProvider({ children }: { children: ReactNode }) {
   const [message, setMessage] = useState('');
   const { t } = useI18n();
   const notify = useCallback((next: string) => setMessage(next), []);
+
+  useEffect(() => {
+    if (!message) return;
+    const timer = setTimeout(() => setMessage(''), noticeMs);
+    return () => clearTimeout(timer);
+  }, [message]);
 
   return (
     <NoticeContext.Provider value={notify}>

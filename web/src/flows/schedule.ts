@@ -1,7 +1,7 @@
 import type { Flow, ScheduleParams } from '../api/types.ts';
 import type { I18n } from '../i18n/i18n.tsx';
 
-/** "Every 1 h (Europe/Paris)": the schedule in words, always with its time zone. */
+/** "Every hour (Europe/Paris)": the schedule in words, always with its time zone. */
 export function describeSchedule(i18n: I18n, schedule: ScheduleParams | undefined): string {
   if (!schedule) return '—';
   const zone = schedule.timezone ?? 'UTC';
@@ -10,7 +10,9 @@ export function describeSchedule(i18n: I18n, schedule: ScheduleParams | undefine
     cron: schedule.cron ?? '',
     start: i18n.dateTime(schedule.startTime, zone),
   };
-  const text = i18n.lookup(`schedule.describe.${schedule.frequency}`, params) ?? schedule.frequency;
+  const key = `schedule.describe.${schedule.frequency}`;
+  const singular = params.interval === 1 ? i18n.lookup(`${key}.one`, params) : undefined;
+  const text = singular ?? i18n.lookup(key, params) ?? schedule.frequency;
   return i18n.t('schedule.describe.zone', { schedule: text, zone });
 }
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { useLoad } from '../api/hooks.ts';
-import type { Dataset, Flow, Page, Run, SourceConnection } from '../api/types.ts';
+import type { Dataset, Flow, Page, SourceConnection } from '../api/types.ts';
 import { Link, navigate } from '../app/router.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
@@ -17,10 +17,7 @@ interface FlowRows {
   flows: Flow[];
   sources: Map<string, SourceConnection>;
   datasets: Map<string, Dataset>;
-  lastRuns: Map<string, Run | null>;
 }
-
-const processedStatuses = 'inProgress,success,failed,cancelled';
 
 async function loadFlowRows(): Promise<FlowRows> {
   const [flows, sources, datasets] = await Promise.all([
@@ -28,27 +25,10 @@ async function loadFlowRows(): Promise<FlowRows> {
     api<Page<SourceConnection>>('/sourceConnections', { query: { limit: 500 } }),
     api<Page<Dataset>>('/datasets', { query: { limit: 500 } }),
   ]);
-
-  // One small request per flow: the newest run that started, unless the flow object carries it.
-  const lastRuns = new Map<string, Run | null>();
-  await Promise.all(
-    flows.items.map(async (flow) => {
-      if (flow.lastRun !== undefined) {
-        lastRuns.set(flow.id, flow.lastRun);
-        return;
-      }
-      const runs = await api<Page<Run>>('/runs', {
-        query: { property: [`flowId==${flow.id}`, `status==${processedStatuses}`], limit: 1 },
-      }).catch(() => ({ items: [] as Run[] }));
-      lastRuns.set(flow.id, runs.items[0] ?? null);
-    }),
-  );
-
   return {
     flows: flows.items,
     sources: new Map(sources.items.map((source) => [source.id, source])),
     datasets: new Map(datasets.items.map((dataset) => [dataset.id, dataset])),
-    lastRuns,
   };
 }
 
@@ -118,7 +98,7 @@ export function DataflowsTab() {
               const enabled = flowEnabled(flow);
               const source = data.sources.get(flow.sourceConnectionIds[0] ?? '');
               const dataset = data.datasets.get(flow.targetDatasetId);
-              const lastRun = data.lastRuns.get(flow.id);
+              const lastRun = flow.lastRun;
               return (
                 <tr key={flow.id} data-flow-id={flow.id}>
                   <td>
@@ -136,9 +116,7 @@ export function DataflowsTab() {
                     {lastRun ? (
                       <span className="stack">
                         <RunStatusBadge status={lastRun.status} />
-                        <span className="muted small">
-                          {i18n.dateTime(lastRun.metrics?.durationSummary?.startedAt ?? lastRun.params.startTime)}
-                        </span>
+                        <span className="muted small">{i18n.dateTime(lastRun.completedAt ?? lastRun.createdAt)}</span>
                       </span>
                     ) : (
                       <span className="muted">{t('flows.neverRun')}</span>

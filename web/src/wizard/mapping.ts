@@ -33,8 +33,8 @@ export function proposeMapping(columns: ColumnInfo[]): MappingRow[] {
     destination: fieldNameOf(column.name),
     type: column.type,
     required: false,
-    format: '',
-    decimalComma: false,
+    format: column.format ?? '',
+    decimalComma: column.decimalSeparator === ',',
   }));
 }
 

@@ -1,0 +1,417 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inCi, makeTempDir } from '../support/backends.ts';
+import { waitFor } from '../support/wait.ts';
+
+// Drives the built UI in Debian's Chromium against a real server on a loopback port, with its own
+// data folder and file root. Flows, datasets and source files are made through the API first.
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const chromiumPath = '/usr/bin/chromium';
+const screenshots = path.join(repoRoot, 'test-output', 'screenshots');
+const token = 'test-token';
+const hourMs = 3_600_000;
+const runTimeoutMs = 120_000;
+
+function skipReason(): string | false {
+  if (fs.existsSync(chromiumPath)) return false;
+  const reason = `Chromium is missing at ${chromiumPath}; install it with apt-get install -y chromium`;
+  if (inCi) throw new Error(`${reason}; CI requires it.`);
+  return reason;
+}
+
+/** Builds web/dist unless it is newer than every source file of the UI. */
+function buildUiWhenStale(): void {
+  const built = path.join(repoRoot, 'web', 'dist', 'index.html');
+  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
+  const sources = [
+    path.join(repoRoot, 'web', 'index.html'),
+    path.join(repoRoot, 'web', 'vite.config.ts'),
+    ...fs
+      .readdirSync(path.join(repoRoot, 'web', 'src'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.join(entry.parentPath, entry.name)),
+  ];
+  if (sources.every((file) => fs.statSync(file).mtimeMs < builtAt)) return;
+
+  const result = spawnSync(
+    path.join(repoRoot, 'node_modules', '.bin', 'vite'),
+    ['build', 'web', '--logLevel', 'warn'],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(result.status, 0, `vite build failed: ${result.stderr}`);
+}
+
+interface Server {
+  url: string;
+  process: ChildProcess;
+  output: string[];
+}
+
+async function startServer(dataDir: string, fileRoot: string): Promise<Server> {
+  const child = spawn(process.execPath, ['bin/tributary.js', 'serve'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      TRIBUTARY_DATA_DIR: dataDir,
+      TRIBUTARY_FILE_ROOTS: fileRoot,
+      TRIBUTARY_ADMIN_TOKEN: token,
+      TRIBUTARY_DEMO: '0',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+
+  const url = await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${output.join('')}`);
+      return /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.join(''))?.[1];
+    },
+    { timeoutMs: 60_000, message: 'the server to print its address' },
+  );
+  return { url, process: child, output };
+}
+
+async function stopServer(server: Server | undefined): Promise<void> {
+  if (!server || server.process.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.process.once('exit', resolve));
+  server.process.kill('SIGTERM');
+  await exited;
+}
+
+function apiClient(baseUrl: string) {
+  return async function call<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${baseUrl}/api/v1${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}
+
+interface Run {
+  id: string;
+  status: string;
+  retryOf?: string | null;
+  params: { startTime: string; windowStartTime: string; windowEndTime: string };
+  metrics?: { recordSummary?: { inputRecordCount?: number; outputRecordCount?: number; failedRecordCount?: number } };
+}
+
+/** Sets a file's modification time, which places it in a run's window. */
+function writeSourceFile(file: string, content: string, modifiedAt: number): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  fs.utimesSync(file, modifiedAt / 1000, modifiedAt / 1000);
+}
+
+/** The `datetime-local` value of an instant in a time zone, as a person there would type it. */
+function localInput(ms: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(ms))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+const labels = {
+  fr: {
+    token: 'Jeton d’API',
+    signIn: 'Se connecter',
+    dataflows: 'Flux de données',
+    catalog: 'Catalogue',
+    accounts: 'Comptes',
+    menu: (name: string) => `Actions pour ${name}`,
+    runOnDemand: 'Exécuter à la demande',
+    startTime: 'Heure de début de l’ingestion',
+    windowStart: 'Heure de début de la période',
+    windowEnd: 'Heure de fin de la période',
+    submit: 'Planifier',
+    processed: 'Traité',
+    scheduled: 'Planifié',
+    retry: 'Réessayer',
+    language: 'Langue',
+  },
+  en: {
+    token: 'API token',
+    signIn: 'Sign in',
+    dataflows: 'Dataflows',
+    catalog: 'Catalog',
+    accounts: 'Accounts',
+    menu: (name: string) => `Actions for ${name}`,
+    runOnDemand: 'Run on demand',
+    startTime: 'Ingestion start time',
+    windowStart: 'Window start time',
+    windowEnd: 'Window end time',
+    submit: 'Schedule',
+    processed: 'Processed',
+    scheduled: 'Scheduled',
+    retry: 'Retry',
+    language: 'Language',
+  },
+};
+type Labels = (typeof labels)['fr'];
+
+describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let api: ReturnType<typeof apiClient>;
+  let fileRoot: string;
+  let accountId: string;
+
+  before(async () => {
+    buildUiWhenStale();
+    fs.mkdirSync(screenshots, { recursive: true });
+    fileRoot = makeTempDir('tributary-web-files-');
+    server = await startServer(makeTempDir('tributary-web-data-'), fileRoot);
+    api = apiClient(server.url);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+
+    fs.mkdirSync(path.join(fileRoot, 'exports'), { recursive: true });
+    const account = await api<{ id: string }>('POST', '/connections', {
+      name: 'Exports',
+      connectionSpec: { id: 'local-files' },
+      auth: { params: { folder: 'exports' } },
+    });
+    accountId = account.id;
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stopServer(server);
+  });
+
+  /** Creates a CSV source, a dataset and an enabled daily flow whose schedule starts tomorrow. */
+  async function createFlow(name: string, file: string, fieldType: 'integer' | 'string', thresholdPercent: number) {
+    const source = await api<{ id: string }>('POST', '/sourceConnections', {
+      name: `${name} CSV`,
+      baseConnectionId: accountId,
+      data: { format: 'delimited', properties: { columnDelimiter: ';', encoding: 'utf-8', header: true } },
+      params: { path: file, recursive: false },
+    });
+    const dataset = await api<{ id: string }>('POST', '/datasets', {
+      name: `${name} dataset`,
+      schema: {
+        fields: [
+          { name: 'orderId', type: 'string', required: true },
+          { name: 'quantity', type: fieldType },
+        ],
+      },
+    });
+    const flow = await api<{ id: string }>('POST', '/flows', {
+      name,
+      sourceConnectionIds: [source.id],
+      targetDatasetId: dataset.id,
+      transformations: {
+        mapping: [
+          { source: 'order_id', destination: 'orderId' },
+          { source: 'quantity', destination: 'quantity' },
+        ],
+      },
+      scheduleParams: {
+        frequency: 'day',
+        interval: 1,
+        startTime: new Date(Date.now() + 24 * hourMs).toISOString(),
+        timezone: 'Europe/Paris',
+        backfill: false,
+      },
+      options: { errorThresholdPercent: thresholdPercent },
+    });
+    return { flowId: flow.id, datasetId: dataset.id };
+  }
+
+  async function runsOf(flowId: string): Promise<Run[]> {
+    const page = await api<{ items: Run[] }>('GET', `/runs?property=flowId==${flowId}&limit=50`);
+    return page.items;
+  }
+
+  async function signIn(context: BrowserContext, text: Labels): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(server!.url);
+    await page.getByLabel(text.token).fill(token);
+    await page.getByRole('button', { name: text.signIn }).click();
+    await page.getByRole('tab', { name: text.dataflows }).waitFor();
+    return page;
+  }
+
+  async function runOnDemandThroughUi(language: 'fr' | 'en', timeZone: string, flowName: string, flowId: string) {
+    const text = labels[language];
+    const context = await browser!.newContext({ locale: language === 'fr' ? 'fr-FR' : 'en-US', timezoneId: timeZone });
+    try {
+      const page = await signIn(context, text);
+      await page.getByRole('tab', { name: text.catalog }).click();
+      await page.getByRole('button', { name: /local/i }).first().waitFor();
+      await shot(page, `${language}-catalog`);
+      await page.getByRole('tab', { name: text.accounts }).click();
+      await page.getByRole('cell', { name: 'Exports' }).waitFor();
+      await shot(page, `${language}-accounts`);
+
+      await page.getByRole('tab', { name: text.dataflows }).click();
+      await page.getByRole('link', { name: flowName }).waitFor();
+      await shot(page, `${language}-dataflows`);
+
+      // The start is a little ahead, so the run waits under Scheduled before a worker takes it.
+      const now = Date.now();
+      const startMs = Math.ceil((now + 25_000) / 1000) * 1000;
+      await page.getByRole('button', { name: text.menu(flowName) }).click();
+      await page.getByRole('menuitem', { name: text.runOnDemand }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel(text.startTime).fill(localInput(startMs, timeZone));
+      await dialog.getByLabel(text.windowStart).fill(localInput(now - 3 * hourMs, timeZone));
+      await dialog.getByLabel(text.windowEnd).fill(localInput(now - hourMs, timeZone));
+      await shot(page, `${language}-on-demand`);
+      await dialog.getByRole('button', { name: text.submit, exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      const run = await waitFor(async () => (await runsOf(flowId))[0], { message: 'the on-demand run' });
+      assert.equal(Date.parse(run.params.startTime), startMs, 'the start time keeps its zone offset');
+      assert.equal(run.status === 'scheduled' || run.status === 'inProgress' || run.status === 'success', true);
+
+      await page.getByRole('link', { name: flowName }).click();
+      await page.getByRole('tab', { name: text.scheduled }).click();
+      await page.locator(`tr[data-run-id="${run.id}"]`).waitFor();
+      await shot(page, `${language}-scheduled`);
+
+      await page.getByRole('tab', { name: text.processed }).click();
+      const row = page.locator(`tr[data-run-id="${run.id}"][data-status="success"]`);
+      await row.waitFor({ timeout: runTimeoutMs });
+      assert.equal((await row.locator('[data-metric="received"]').textContent())?.trim(), '3');
+      assert.equal((await row.locator('[data-metric="ingested"]').textContent())?.trim(), '3');
+      assert.equal((await row.locator('[data-metric="failed"]').textContent())?.trim(), '0');
+      await shot(page, `${language}-processed`);
+
+      await row.getByRole('button').first().click();
+      await page.locator(`aside[data-run-id="${run.id}"]`).waitFor();
+      await shot(page, `${language}-run-detail`);
+      return { page, context };
+    } catch (error) {
+      await context.close();
+      throw error;
+    }
+  }
+
+  test('on-demand run in French', async () => {
+    writeSourceFile(
+      path.join(fileRoot, 'exports', 'fr.csv'),
+      'order_id;quantity\nA1;1\nA2;2\nA3;3\n',
+      Date.now() - 2 * hourMs,
+    );
+    const { flowId, datasetId } = await createFlow('Commandes FR', 'fr.csv', 'integer', 5);
+
+    const { page, context } = await runOnDemandThroughUi('fr', 'Europe/Paris', 'Commandes FR', flowId);
+    try {
+      await page.goto(`${server!.url}/datasets/${datasetId}`);
+      await page.getByRole('cell', { name: 'A3' }).waitFor();
+      await shot(page, 'fr-dataset');
+
+      // The language choice is remembered over the browser's language.
+      await page.getByLabel(labels.fr.language).selectOption('en');
+      await page.reload();
+      await page.getByRole('link', { name: 'Datasets' }).waitFor();
+      assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('on-demand run in English', async () => {
+    writeSourceFile(
+      path.join(fileRoot, 'exports', 'en.csv'),
+      'order_id;quantity\nB1;1\nB2;2\nB3;3\n',
+      Date.now() - 2 * hourMs,
+    );
+    const { flowId } = await createFlow('Orders EN', 'en.csv', 'integer', 5);
+
+    const { context } = await runOnDemandThroughUi('en', 'America/New_York', 'Orders EN', flowId);
+    await context.close();
+  });
+
+  test('retry of a failed run', async () => {
+    const file = path.join(fileRoot, 'exports', 'strict.csv');
+    const modifiedAt = Date.now() - 2 * hourMs;
+    writeSourceFile(file, 'order_id;quantity\nC1;one\nC2;2\n', modifiedAt);
+    const { flowId } = await createFlow('Strict orders', 'strict.csv', 'integer', 0);
+
+    const now = Date.now();
+    const failed = await api<Run>('POST', '/runs', {
+      flowId,
+      params: {
+        startTime: new Date(now).toISOString(),
+        windowStartTime: new Date(now - 3 * hourMs).toISOString(),
+        windowEndTime: new Date(now - hourMs).toISOString(),
+      },
+    });
+    await waitFor(async () => (await runsOf(flowId)).find((run) => run.id === failed.id && run.status === 'failed'), {
+      timeoutMs: runTimeoutMs,
+      message: 'the run over the error threshold to fail',
+    });
+
+    // The corrected file keeps its time, so the retry of the same window reads it.
+    writeSourceFile(file, 'order_id;quantity\nC1;1\nC2;2\n', modifiedAt);
+
+    const context = await browser!.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    try {
+      const page = await signIn(context, labels.fr);
+      await page.goto(`${server!.url}/flows/${flowId}`);
+      const failedRow = page.locator(`tr[data-run-id="${failed.id}"][data-status="failed"]`);
+      await failedRow.waitFor();
+      await failedRow.getByRole('button').first().click();
+      await page.locator(`aside[data-run-id="${failed.id}"]`).getByText('ERROR_THRESHOLD_EXCEEDED').first().waitFor();
+      await shot(page, 'fr-failed-run');
+
+      await failedRow.getByRole('button', { name: `${labels.fr.retry} ${failed.id}` }).click();
+      const retry = await waitFor(async () => (await runsOf(flowId)).find((run) => run.retryOf === failed.id), {
+        message: 'the retry run',
+      });
+      const retryRow = page.locator(`tr[data-run-id="${retry.id}"][data-status="success"]`);
+      await retryRow.waitFor({ timeout: runTimeoutMs });
+      assert.equal((await retryRow.locator('[data-metric="ingested"]').textContent())?.trim(), '2');
+      await shot(page, 'fr-retried');
+    } finally {
+      await context.close();
+    }
+  });
+});
