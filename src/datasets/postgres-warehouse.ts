@@ -130,11 +130,11 @@ class PostgresWarehouse implements Warehouse {
         `alter table ${q(table)} add column if not exists ${q(field.name)} ${columnTypes[field.type]}`,
       );
     }
+    await this.ensureKeyIndex(dataset, table);
   }
 
   private async createDatasetTable(dataset: DatasetDefinition, table: string): Promise<void> {
     const columns = dataset.schema.fields.map((field) => `${q(field.name)} ${columnTypes[field.type]}`);
-    const key = dataset.primaryKey ? `, unique (${dataset.primaryKey.map(q).join(', ')})` : '';
     await this.inTransaction(async (client) => {
       // Two runs creating one table at once would both pass `if not exists` and collide in the catalog.
       await lockTable(client, table);
@@ -142,11 +142,21 @@ class PostgresWarehouse implements Warehouse {
         create table if not exists ${q(table)} (
           "_row" bigint generated always as identity primary key,
           "_batch_id" text not null,
-          ${columns.join(', ')}${key}
+          ${columns.join(', ')}
         );
         create index if not exists ${q(`${table}_batch`)} on ${q(table)} ("_batch_id", "_row");
       `);
     });
+    await this.ensureKeyIndex(dataset, table);
+  }
+
+  /** Creates the unique index that upserts rely on, also for a key set after the first ingestion. */
+  private async ensureKeyIndex(dataset: DatasetDefinition, table: string): Promise<void> {
+    if (!dataset.primaryKey) return;
+    // NOTE: a key changed to other fields keeps the first key's index, so upserts then fail.
+    await this.pool.query(
+      `create unique index if not exists ${q(`${table}_key`)} on ${q(table)} (${dataset.primaryKey.map(q).join(', ')})`,
+    );
   }
 
   private async columnsOf(table: string): Promise<Map<string, string>> {

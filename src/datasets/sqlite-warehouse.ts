@@ -101,6 +101,7 @@ class SqliteWarehouse implements Warehouse {
     for (const field of fieldsToAdd(dataset, existing, (type) => columnTypes[type])) {
       this.db.exec(`alter table ${q(table)} add column ${q(field.name)} ${columnTypes[field.type]}`);
     }
+    this.ensureKeyIndex(dataset, table);
   }
 
   private createDatasetTable(dataset: DatasetDefinition, table: string): void {
@@ -110,12 +111,17 @@ class SqliteWarehouse implements Warehouse {
         `create table ${q(table)} ("_row" integer primary key, "_batch_id" text not null, ${columns.join(', ')})`,
       );
       this.db.exec(`create index ${q(`${table}_batch`)} on ${q(table)} ("_batch_id", "_row")`);
-      if (dataset.primaryKey) {
-        this.db.exec(
-          `create unique index ${q(`${table}_key`)} on ${q(table)} (${dataset.primaryKey.map(q).join(', ')})`,
-        );
-      }
+      this.ensureKeyIndex(dataset, table);
     })();
+  }
+
+  /** Creates the unique index that upserts rely on, also for a key set after the first ingestion. */
+  private ensureKeyIndex(dataset: DatasetDefinition, table: string): void {
+    if (!dataset.primaryKey) return;
+    // NOTE: a key changed to other fields keeps the first key's index, so upserts then fail.
+    this.db.exec(
+      `create unique index if not exists ${q(`${table}_key`)} on ${q(table)} (${dataset.primaryKey.map(q).join(', ')})`,
+    );
   }
 
   private columnsOf(table: string): Map<string, string> {

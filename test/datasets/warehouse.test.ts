@@ -327,6 +327,27 @@ for (const [index, backend] of warehouseBackends.entries()) {
       await assert.rejects(warehouse.ensureDataset(retyped), { code: 'INVALID_DATASET_SCHEMA', message: /'amount'/ });
     });
 
+    test('primary key set later upserts', async () => {
+      const dataset = datasetOf(ordersSchema);
+      const first = await warehouse.openBatch(dataset, 'run-1');
+      await first.write(orders(1, 2));
+      await first.commit({ supersedesBatchIds: [] });
+
+      const keyed = { ...dataset, primaryKey: ['orderId'] };
+      const second = await warehouse.openBatch(keyed, 'run-2');
+      await second.write([{ orderId: 'o-2', amount: 99, quantity: 2 }]);
+      await second.commit({ supersedesBatchIds: [] });
+
+      const rows = await collectRows(warehouse.streamRows(keyed, {}));
+      assert.deepEqual(
+        rows.map((row) => [row.orderId, row.amount]),
+        [
+          ['o-1', 10],
+          ['o-2', 99],
+        ],
+      );
+    });
+
     test('ensureDataset rejects invalid schema', async () => {
       const dataset = datasetOf({ fields: [{ name: 'bad name', type: 'string' }] });
       await assert.rejects(warehouse.ensureDataset(dataset), { code: 'INVALID_DATASET_SCHEMA', message: /"bad name"/ });
