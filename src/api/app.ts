@@ -33,7 +33,6 @@ export interface AppOptions {
 export async function buildApp(services: ApiServices, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
-    disableRequestLogging: false,
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
@@ -97,7 +96,10 @@ async function registerWebUi(app: FastifyInstance, webRoot: string): Promise<voi
     return sendProblem(
       request,
       reply,
-      new TributaryError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}; the API is documented at /api/docs.`),
+      new TributaryError(
+        'ROUTE_NOT_FOUND',
+        `No route ${request.method} ${request.url.split('?')[0]}; the API is documented at /api/docs.`,
+      ),
     );
   });
 }

@@ -30,7 +30,10 @@ export async function authenticate(services: ApiServices, request: FastifyReques
     membership = found;
   } else if (principal.memberships.length > 1) {
     const ids = principal.memberships.map((m) => m.orgId).join(', ');
-    throw new TributaryError('ORGANIZATION_REQUIRED', `This token belongs to several organizations; send x-org-id with one of: ${ids}.`);
+    throw new TributaryError(
+      'ORGANIZATION_REQUIRED',
+      `This token belongs to several organizations; send x-org-id with one of: ${ids}.`,
+    );
   }
 
   const requestedSandbox = headerValue(request, 'x-sandbox-name');
@@ -44,10 +47,18 @@ export async function authenticate(services: ApiServices, request: FastifyReques
     );
   }
 
-  const actor: RequestActor = { orgId: membership.orgId, sandbox: sandbox.name, userId: principal.userId, role: membership.role };
+  const actor: RequestActor = {
+    orgId: membership.orgId,
+    sandbox: sandbox.name,
+    userId: principal.userId,
+    role: membership.role,
+  };
   const readOnlyRoute = request.routeOptions.config?.readOnly === true;
   if (actor.role === 'viewer' && WRITE_METHODS.has(request.method) && !readOnlyRoute) {
-    throw new TributaryError('FORBIDDEN', 'This token has the viewer role, which cannot change resources; use an editor or admin token.');
+    throw new TributaryError(
+      'FORBIDDEN',
+      'This token has the viewer role, which cannot change resources; use an editor or admin token.',
+    );
   }
   return actor;
 }

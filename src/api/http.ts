@@ -46,7 +46,9 @@ export function requireIfMatch(request: FastifyRequest, currentEtag: string): st
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
   const result: Record<string, unknown> =
-    target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+    target !== null && typeof target === 'object' && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
   for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
     if (value === null) delete result[key];
     else result[key] = mergePatch(result[key], value);
@@ -76,9 +78,13 @@ const ORDER_COLUMNS: Record<string, ListQuery['orderColumn']> = {
 export function parseListQuery(params: ListParameters, filterColumns: Record<string, string>): ListQuery {
   const limit = params.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new TributaryError('INVALID_LIMIT', `limit ${String(params.limit)} is out of range; use a whole number from 1 to ${MAX_LIMIT}.`, {
-      errors: [{ path: 'querystring.limit', message: 'out of range' }],
-    });
+    throw new TributaryError(
+      'INVALID_LIMIT',
+      `limit ${String(params.limit)} is out of range; use a whole number from 1 to ${MAX_LIMIT}.`,
+      {
+        errors: [{ path: 'querystring.limit', message: 'out of range' }],
+      },
+    );
   }
 
   const orderby = params.orderby ?? '-createdAt';
@@ -97,7 +103,10 @@ export function parseListQuery(params: ListParameters, filterColumns: Record<str
   return query;
 }
 
-export function parseFilters(property: string | string[] | undefined, filterColumns: Record<string, string>): ColumnFilter[] {
+export function parseFilters(
+  property: string | string[] | undefined,
+  filterColumns: Record<string, string>,
+): ColumnFilter[] {
   const expressions = property === undefined ? [] : Array.isArray(property) ? property : [property];
   return expressions.map((expression) => {
     const match = /^([A-Za-z][A-Za-z0-9]*)(==|!=)(.+)$/.exec(expression);

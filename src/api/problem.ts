@@ -39,25 +39,38 @@ export function asTributaryError(error: unknown): TributaryError {
   if (fastifyError.validation) {
     const context = fastifyError.validationContext ?? 'body';
     const errors = fastifyError.validation.map((issue) => ({
-      path: [context, ...issue.instancePath.split('/').filter(Boolean)].join('.') +
-        (issue.keyword === 'required' ? `.${String((issue.params as { missingProperty?: string }).missingProperty)}` : ''),
+      path:
+        [context, ...issue.instancePath.split('/').filter(Boolean)].join('.') +
+        (issue.keyword === 'required'
+          ? `.${String((issue.params as { missingProperty?: string }).missingProperty)}`
+          : ''),
       message: issue.message ?? 'is invalid',
     }));
     const detail = errors.map((e) => `${e.path} ${e.message}`).join('; ');
     return new TributaryError('VALIDATION_FAILED', `The request is invalid: ${detail}.`, { errors });
   }
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new TributaryError('BODY_TOO_LARGE', 'The request body is larger than the server accepts; send a smaller body.');
+    return new TributaryError(
+      'BODY_TOO_LARGE',
+      'The request body is larger than the server accepts; send a smaller body.',
+    );
   }
   if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-    return new TributaryError('VALIDATION_FAILED', `${fastifyError.message}; send a JSON body with Content-Type: application/json.`);
+    return new TributaryError(
+      'VALIDATION_FAILED',
+      `${fastifyError.message}; send a JSON body with Content-Type: application/json.`,
+    );
   }
   if (fastifyError.statusCode === 400) {
     return new TributaryError('VALIDATION_FAILED', `The request is invalid: ${fastifyError.message}.`);
   }
-  return new TributaryError('INTERNAL', 'An internal error occurred; the server log has the details under this request id.', {
-    cause: error,
-  });
+  return new TributaryError(
+    'INTERNAL',
+    'An internal error occurred; the server log has the details under this request id.',
+    {
+      cause: error,
+    },
+  );
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: TributaryError): FastifyReply {

@@ -17,7 +17,12 @@ export interface BootstrapResult {
  * Creates the default organization (sandboxes `prod` and `dev`) and the first admin. The admin
  * token is TRIBUTARY_ADMIN_TOKEN, or one generated on first start into the data folder, mode 0600.
  */
-export async function bootstrapTenancy(store: Store, config: Config, logger: Logger, nowMs: number): Promise<BootstrapResult> {
+export async function bootstrapTenancy(
+  store: Store,
+  config: Config,
+  logger: Logger,
+  nowMs: number,
+): Promise<BootstrapResult> {
   await ensureOrganization(store.db, { id: DEFAULT_ORGANIZATION_ID, name: 'Default organization' }, nowMs);
   const adminId = await ensureUser(
     store.db,
@@ -26,7 +31,11 @@ export async function bootstrapTenancy(store: Store, config: Config, logger: Log
   );
 
   if (config.adminToken) {
-    await addToken(store.db, { userId: adminId, name: 'TRIBUTARY_ADMIN_TOKEN', tokenHash: hashToken(config.adminToken) }, nowMs);
+    await addToken(
+      store.db,
+      { userId: adminId, name: 'TRIBUTARY_ADMIN_TOKEN', tokenHash: hashToken(config.adminToken) },
+      nowMs,
+    );
     return { tokenFile: null };
   }
 

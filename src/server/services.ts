@@ -25,7 +25,10 @@ export async function openServices(config: Config, logger: Logger, clock: Clock 
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  logger.info({ metadata: store.description, warehouse: config.warehouseUrl.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@') }, 'databases open');
+  logger.info(
+    { metadata: store.description, warehouse: config.warehouseUrl.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@') },
+    'databases open',
+  );
   return { config, store, warehouse, secretBox, clock, logger, metrics };
 }
 

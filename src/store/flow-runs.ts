@@ -15,7 +15,11 @@ export interface LatestRun {
 }
 
 /** Finds the newest run of each flow, with one query per flow on the (flow_id, created_at) index. */
-export async function latestRunsOfFlows(db: Kysely<Database>, scope: Scope, flowIds: string[]): Promise<Map<string, LatestRun>> {
+export async function latestRunsOfFlows(
+  db: Kysely<Database>,
+  scope: Scope,
+  flowIds: string[],
+): Promise<Map<string, LatestRun>> {
   const result = new Map<string, LatestRun>();
   for (const flowId of flowIds) {
     const run = await db
@@ -42,7 +46,12 @@ export async function latestRunsOfFlows(db: Kysely<Database>, scope: Scope, flow
   return result;
 }
 
-export async function cancelScheduledRunsOfFlow(db: Kysely<Database>, scope: Scope, flowId: string, nowMs: number): Promise<void> {
+export async function cancelScheduledRunsOfFlow(
+  db: Kysely<Database>,
+  scope: Scope,
+  flowId: string,
+  nowMs: number,
+): Promise<void> {
   await db
     .updateTable('runs')
     .set({ status: 'cancelled', completed_at: nowMs, updated_at: nowMs })

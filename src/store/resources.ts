@@ -113,7 +113,10 @@ export async function insertResource<T extends ResourceTable>(
   table: T,
   row: Database[T],
 ): Promise<void> {
-  await (db as UntypedDb).insertInto(table).values(row as never).execute();
+  await (db as UntypedDb)
+    .insertInto(table)
+    .values(row as never)
+    .execute();
 }
 
 /**
@@ -139,7 +142,12 @@ export async function updateResource<T extends ResourceTable>(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function deleteResource(db: Kysely<Database>, table: ResourceTable, scope: Scope, id: string): Promise<boolean> {
+export async function deleteResource(
+  db: Kysely<Database>,
+  table: ResourceTable,
+  scope: Scope,
+  id: string,
+): Promise<boolean> {
   const result = await (db as UntypedDb)
     .deleteFrom(table)
     .where('org_id', '=', scope.orgId)

@@ -44,12 +44,21 @@ export async function listSandboxes(db: Kysely<Database>, orgId: string): Promis
   return db.selectFrom('sandboxes').selectAll().where('org_id', '=', orgId).orderBy('name').execute();
 }
 
-export async function findSandbox(db: Kysely<Database>, orgId: string, name: string): Promise<SandboxesTable | undefined> {
+export async function findSandbox(
+  db: Kysely<Database>,
+  orgId: string,
+  name: string,
+): Promise<SandboxesTable | undefined> {
   return db.selectFrom('sandboxes').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
 }
 
 export async function findDefaultSandbox(db: Kysely<Database>, orgId: string): Promise<SandboxesTable | undefined> {
-  return db.selectFrom('sandboxes').selectAll().where('org_id', '=', orgId).where('is_default', '=', 1).executeTakeFirst();
+  return db
+    .selectFrom('sandboxes')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('is_default', '=', 1)
+    .executeTakeFirst();
 }
 
 /** Creates an organization with its sandboxes `prod` (the default) and `dev`, unless it exists. */
@@ -130,6 +139,9 @@ export async function addToken(
 }
 
 export async function countTokens(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('api_tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const row = await db
+    .selectFrom('api_tokens')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

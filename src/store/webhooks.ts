@@ -129,7 +129,11 @@ export async function recordDeliveryAttempt(
     .execute();
 }
 
-export async function listDeliveries(db: Kysely<Database>, webhookId: string, limit: number): Promise<WebhookDeliveriesTable[]> {
+export async function listDeliveries(
+  db: Kysely<Database>,
+  webhookId: string,
+  limit: number,
+): Promise<WebhookDeliveriesTable[]> {
   return db
     .selectFrom('webhook_deliveries')
     .selectAll()

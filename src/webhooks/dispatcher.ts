@@ -92,14 +92,22 @@ export class WebhookDispatcher {
 
     const now = clock.now();
     if (error === null) {
-      await recordDeliveryAttempt(store.db, delivery, { status: 'delivered', last_error: null, next_attempt_at: now, delivered_at: now });
+      await recordDeliveryAttempt(store.db, delivery, {
+        status: 'delivered',
+        last_error: null,
+        next_attempt_at: now,
+        delivered_at: now,
+      });
       return;
     }
 
     const attempts = delivery.attempts + 1;
     const giveUp = attempts >= this.#options.maxAttempts;
     const ceiling = Math.min(this.#options.maxRetryDelayMs, this.#options.baseRetryDelayMs * 2 ** (attempts - 1));
-    logger.warn({ deliveryId: delivery.id, webhookId: delivery.webhook_id, runId: delivery.run_id, attempts, error, giveUp }, 'webhook delivery failed');
+    logger.warn(
+      { deliveryId: delivery.id, webhookId: delivery.webhook_id, runId: delivery.run_id, attempts, error, giveUp },
+      'webhook delivery failed',
+    );
     await recordDeliveryAttempt(store.db, delivery, {
       status: giveUp ? 'failed' : 'pending',
       last_error: error,

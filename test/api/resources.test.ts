@@ -65,7 +65,13 @@ for (const backend of metadataBackends) {
             { source: 'amount', destination: 'amount', decimalSeparator: ',' },
           ],
         },
-        scheduleParams: { frequency: 'hour', interval: 1, startTime: '2026-12-04T09:00:00Z', timezone: 'Europe/Paris', backfill: true },
+        scheduleParams: {
+          frequency: 'hour',
+          interval: 1,
+          startTime: '2026-12-04T09:00:00Z',
+          timezone: 'Europe/Paris',
+          backfill: true,
+        },
         options: { errorThresholdPercent: 5 },
       });
       assert.equal(flow.statusCode, 201, flow.body);
@@ -88,7 +94,11 @@ for (const backend of metadataBackends) {
         payload: { name: 'stolen' },
       });
       assert.equal(patch.statusCode, 404);
-      const remove = await api.app.inject({ method: 'DELETE', url: `/api/v1/flows/${flowId}`, headers: auth(api.tokens.adminB) });
+      const remove = await api.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/flows/${flowId}`,
+        headers: auth(api.tokens.adminB),
+      });
       assert.equal(remove.statusCode, 404);
       assert.equal((await get(`/api/v1/flows/${flowId}`)).statusCode, 200);
     });
@@ -124,7 +134,12 @@ for (const backend of metadataBackends) {
 
     test('PATCH flow needs a current If-Match', async () => {
       const url = `/api/v1/flows/${flowId}`;
-      const missing = await api.app.inject({ method: 'PATCH', url, headers: auth(api.tokens.adminA), payload: { name: 'Renamed' } });
+      const missing = await api.app.inject({
+        method: 'PATCH',
+        url,
+        headers: auth(api.tokens.adminA),
+        payload: { name: 'Renamed' },
+      });
       assert.equal(missing.statusCode, 428);
       assert.equal(missing.json().code, 'PRECONDITION_REQUIRED');
 
@@ -190,21 +205,33 @@ for (const backend of metadataBackends) {
       assert.equal(patched.json().auth.params.database, 'crm2');
       assert.deepEqual(patched.json().auth.secretParamsSet, ['password']);
 
-      const stored = await api.services.store.db.selectFrom('connections').select('secrets').where('id', '=', created.json().id).executeTakeFirstOrThrow();
+      const stored = await api.services.store.db
+        .selectFrom('connections')
+        .select('secrets')
+        .where('id', '=', created.json().id)
+        .executeTakeFirstOrThrow();
       assert.ok(stored.secrets && !stored.secrets.includes(SECRET));
       assert.ok(api.logLines.length > 0);
       assert.ok(!api.logLines.some((line) => line.includes(SECRET)));
     });
 
     test('invalid body is problem+json with paths', async () => {
-      const response = await post('/api/v1/connections', { name: 'x', connectionSpec: { id: 'postgres' }, auth: { params: { host: '127.0.0.1' } } });
+      const response = await post('/api/v1/connections', {
+        name: 'x',
+        connectionSpec: { id: 'postgres' },
+        auth: { params: { host: '127.0.0.1' } },
+      });
       assert.equal(response.statusCode, 400);
       assert.match(response.headers['content-type'] as string, /^application\/problem\+json/);
       const problem = response.json();
       assert.equal(problem.code, 'INVALID_CONNECTION_PARAMS');
       assert.ok(problem.errors.some((e: { path: string }) => e.path === 'auth.params.database'));
 
-      const unknownSpec = await post('/api/v1/connections', { name: 'x', connectionSpec: { id: 'ftp' }, auth: { params: {} } });
+      const unknownSpec = await post('/api/v1/connections', {
+        name: 'x',
+        connectionSpec: { id: 'ftp' },
+        auth: { params: {} },
+      });
       assert.equal(unknownSpec.json().code, 'UNKNOWN_CONNECTION_SPEC');
       assert.match(unknownSpec.json().detail, /local-files/);
     });
@@ -212,7 +239,12 @@ for (const backend of metadataBackends) {
     test('lists page with continuation tokens and count', async () => {
       for (const name of ['P1', 'P2', 'P3']) {
         api.clock.advance(1000);
-        await post('/api/v1/connections', { name, connectionSpec: { id: 'local-files' }, auth: { params: { folder: 'exports' } } }, api.tokens.adminA, 'dev');
+        await post(
+          '/api/v1/connections',
+          { name, connectionSpec: { id: 'local-files' }, auth: { params: { folder: 'exports' } } },
+          api.tokens.adminA,
+          'dev',
+        );
       }
       const first = await get('/api/v1/connections?limit=2', api.tokens.adminA, 'dev');
       assert.deepEqual(
@@ -240,7 +272,13 @@ for (const backend of metadataBackends) {
       assert.equal(response.statusCode, 200);
       const document = response.json();
       assert.equal(document.openapi, '3.1.0');
-      for (const route of ['/api/v1/connections', '/api/v1/sourceConnections', '/api/v1/datasets', '/api/v1/flows', '/api/v1/sandboxes']) {
+      for (const route of [
+        '/api/v1/connections',
+        '/api/v1/sourceConnections',
+        '/api/v1/datasets',
+        '/api/v1/flows',
+        '/api/v1/sandboxes',
+      ]) {
         assert.ok(document.paths[route], `missing ${route}`);
       }
     });

@@ -64,9 +64,24 @@ for (const backend of metadataBackends) {
       assert.ok(!created.body.includes(SECRET));
 
       const scope = { orgId: 'org-a', sandbox: 'prod' };
-      assert.equal(await publishRunEvent(api.services.store, scope, 'run.started', { id: 'run-0' }, api.clock.now()), 0);
-      assert.equal(await publishRunEvent(api.services.store, { orgId: 'org-a', sandbox: 'dev' }, 'run.succeeded', { id: 'run-x' }, api.clock.now()), 0);
-      assert.equal(await publishRunEvent(api.services.store, scope, 'run.succeeded', { id: 'run-1' }, api.clock.now()), 1);
+      assert.equal(
+        await publishRunEvent(api.services.store, scope, 'run.started', { id: 'run-0' }, api.clock.now()),
+        0,
+      );
+      assert.equal(
+        await publishRunEvent(
+          api.services.store,
+          { orgId: 'org-a', sandbox: 'dev' },
+          'run.succeeded',
+          { id: 'run-x' },
+          api.clock.now(),
+        ),
+        0,
+      );
+      assert.equal(
+        await publishRunEvent(api.services.store, scope, 'run.succeeded', { id: 'run-1' }, api.clock.now()),
+        1,
+      );
 
       assert.equal(await dispatcher().deliverDue(), 1);
       assert.equal(received.length, 1);
@@ -93,14 +108,22 @@ for (const backend of metadataBackends) {
 
       const sender = dispatcher();
       assert.equal(await sender.deliverDue(), 1);
-      const pending = await api.services.store.db.selectFrom('webhook_deliveries').selectAll().where('run_id', '=', 'run-2').executeTakeFirstOrThrow();
+      const pending = await api.services.store.db
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where('run_id', '=', 'run-2')
+        .executeTakeFirstOrThrow();
       assert.equal(pending.status, 'pending');
       assert.equal(pending.attempts, 1);
       assert.equal(pending.last_error, 'HTTP 500');
 
       api.clock.advance(60_000);
       assert.equal(await sender.deliverDue(), 1);
-      const failed = await api.services.store.db.selectFrom('webhook_deliveries').selectAll().where('run_id', '=', 'run-2').executeTakeFirstOrThrow();
+      const failed = await api.services.store.db
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where('run_id', '=', 'run-2')
+        .executeTakeFirstOrThrow();
       assert.equal(failed.status, 'failed');
       assert.equal(failed.attempts, 2);
       assert.equal(received.length, 2);

@@ -7,7 +7,14 @@ import type { ConnectionSpec, Connector } from '../../connectors/types.ts';
 import { notFound, TributaryError } from '../../domain/errors.ts';
 import { formatInstant } from '../../domain/time.ts';
 import { connectionContext, splitSecretParams } from '../../engine/connection-context.ts';
-import { countResources, deleteResource, getResource, insertResource, listResources, updateResource } from '../../store/resources.ts';
+import {
+  countResources,
+  deleteResource,
+  getResource,
+  insertResource,
+  listResources,
+  updateResource,
+} from '../../store/resources.ts';
 import type { ConnectionsTable } from '../../store/schema.ts';
 import type { Scope } from '../../store/tenancy.ts';
 import type { ApiServices } from '../context.ts';
@@ -59,9 +66,13 @@ export function requireConnector(specId: string): Connector {
     const known = listConnectionSpecs()
       .map((spec) => spec.id)
       .join(', ');
-    throw new TributaryError('UNKNOWN_CONNECTION_SPEC', `connectionSpec.id '${specId}' is unknown; use one of: ${known}.`, {
-      errors: [{ path: 'connectionSpec.id', message: 'unknown connection spec' }],
-    });
+    throw new TributaryError(
+      'UNKNOWN_CONNECTION_SPEC',
+      `connectionSpec.id '${specId}' is unknown; use one of: ${known}.`,
+      {
+        errors: [{ path: 'connectionSpec.id', message: 'unknown connection spec' }],
+      },
+    );
   }
   return connector;
 }
@@ -81,7 +92,9 @@ function validateAuthParams(spec: ConnectionSpec, params: Record<string, unknown
     return { path: `auth.params${property ? `.${property}` : ''}`, message: issue.message ?? 'is invalid' };
   });
   const detail = errors.map((e) => `${e.path} ${e.message}`).join('; ');
-  throw new TributaryError('INVALID_CONNECTION_PARAMS', `The ${spec.id} account parameters are invalid: ${detail}.`, { errors });
+  throw new TributaryError('INVALID_CONNECTION_PARAMS', `The ${spec.id} account parameters are invalid: ${detail}.`, {
+    errors,
+  });
 }
 
 function toConnection(row: ConnectionsTable, spec: ConnectionSpec | undefined) {
@@ -93,7 +106,10 @@ function toConnection(row: ConnectionsTable, spec: ConnectionSpec | undefined) {
     description: row.description,
     connectionSpec: { id: row.spec_id, name: spec?.name ?? row.spec_id, sourceKind: spec?.sourceKind },
     // Secrets are write-only: only the names of those that are set are returned.
-    auth: { params: JSON.parse(row.params) as Record<string, unknown>, secretParamsSet: row.secrets ? secretNames : [] },
+    auth: {
+      params: JSON.parse(row.params) as Record<string, unknown>,
+      secretParamsSet: row.secrets ? secretNames : [],
+    },
     sandboxName: row.sandbox,
     createdAt: formatInstant(row.created_at),
     updatedAt: formatInstant(row.updated_at),
@@ -104,9 +120,13 @@ function toConnection(row: ConnectionsTable, spec: ConnectionSpec | undefined) {
 export function registerConnectionRoutes(app: FastifyInstance, services: ApiServices): void {
   const db = services.store.db;
 
-  app.get('/connectionSpecs', { schema: { tags: ['connectionSpecs'], summary: 'List the connector catalog' } }, async () => {
-    return { items: listConnectionSpecs(), _links: {} };
-  });
+  app.get(
+    '/connectionSpecs',
+    { schema: { tags: ['connectionSpecs'], summary: 'List the connector catalog' } },
+    async () => {
+      return { items: listConnectionSpecs(), _links: {} };
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/connectionSpecs/:id',
@@ -149,7 +169,9 @@ export function registerConnectionRoutes(app: FastifyInstance, services: ApiServ
     { schema: { tags: ['connections'], summary: 'List accounts', querystring: ListQuerystring } },
     async (request) => {
       if (wantsCount(request.query)) {
-        return { count: await countResources(db, 'connections', request.actor, parseFilters(request.query.property, FILTERS)) };
+        return {
+          count: await countResources(db, 'connections', request.actor, parseFilters(request.query.property, FILTERS)),
+        };
       }
       const query = parseListQuery(request.query, FILTERS);
       const rows = await listResources(db, 'connections', request.actor, query);
@@ -196,7 +218,9 @@ export function registerConnectionRoutes(app: FastifyInstance, services: ApiServ
         request.body,
       ) as { name?: unknown; description?: unknown; auth?: { params?: Record<string, unknown> } };
       if (typeof patched.name !== 'string' || patched.name === '') {
-        throw new TributaryError('VALIDATION_FAILED', 'name must be a non-empty string.', { errors: [{ path: 'name', message: 'required' }] });
+        throw new TributaryError('VALIDATION_FAILED', 'name must be a non-empty string.', {
+          errors: [{ path: 'name', message: 'required' }],
+        });
       }
       const params = patched.auth?.params ?? {};
       validateAuthParams(connector.spec, params);
@@ -211,7 +235,10 @@ export function registerConnectionRoutes(app: FastifyInstance, services: ApiServ
         updated_at: services.clock.now(),
       };
       if (!(await updateResource(db, 'connections', request.actor, row.id, etag, changes))) {
-        throw new TributaryError('PRECONDITION_FAILED', 'The account changed while it was being updated; read it again and retry.');
+        throw new TributaryError(
+          'PRECONDITION_FAILED',
+          'The account changed while it was being updated; read it again and retry.',
+        );
       }
       return sendWithEtag(reply, toConnection({ ...row, ...changes }, connector.spec));
     },
@@ -242,7 +269,10 @@ export function registerConnectionRoutes(app: FastifyInstance, services: ApiServ
 
   app.post<{ Params: { id: string } }>(
     '/connections/:id/test',
-    { schema: { tags: ['connections'], summary: 'Check that the account can connect', params: IdParams }, config: { readOnly: true } },
+    {
+      schema: { tags: ['connections'], summary: 'Check that the account can connect', params: IdParams },
+      config: { readOnly: true },
+    },
     async (request) => {
       const row = await loadConnection(request.actor, request.params.id);
       const connector = requireConnector(row.spec_id);
@@ -265,7 +295,10 @@ export function registerConnectionRoutes(app: FastifyInstance, services: ApiServ
     async (request) => {
       const row = await loadConnection(request.actor, request.params.id);
       const connector = requireConnector(row.spec_id);
-      return connector.explore(connectionContext(row, services.secretBox, services.config.fileRoots), request.body ?? {});
+      return connector.explore(
+        connectionContext(row, services.secretBox, services.config.fileRoots),
+        request.body ?? {},
+      );
     },
   );
 

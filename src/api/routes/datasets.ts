@@ -7,7 +7,14 @@ import { validateDatasetSchema } from '../../datasets/schema.ts';
 import type { DatasetDefinition, DatasetSchema } from '../../datasets/types.ts';
 import { notFound, TributaryError } from '../../domain/errors.ts';
 import { formatInstant, formatOptionalInstant } from '../../domain/time.ts';
-import { countResources, deleteResource, getResource, insertResource, listResources, updateResource } from '../../store/resources.ts';
+import {
+  countResources,
+  deleteResource,
+  getResource,
+  insertResource,
+  listResources,
+  updateResource,
+} from '../../store/resources.ts';
 import type { DatasetsTable } from '../../store/schema.ts';
 import type { Scope } from '../../store/tenancy.ts';
 import type { ApiServices } from '../context.ts';
@@ -28,7 +35,9 @@ import { IdParams, ListQuerystring } from '../schemas.ts';
 const FieldSchema = Type.Object(
   {
     name: Type.String(),
-    type: Type.Union(['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'json'].map((t) => Type.Literal(t))),
+    type: Type.Union(
+      ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'json'].map((t) => Type.Literal(t)),
+    ),
     required: Type.Optional(Type.Boolean()),
     description: Type.Optional(Type.String()),
   },
@@ -86,7 +95,10 @@ function decodeOffset(token: string | undefined): number {
   if (!token) return 0;
   const offset = Number(Buffer.from(token, 'base64url').toString('utf8'));
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new TributaryError('INVALID_CONTINUATION_TOKEN', 'continuationToken is invalid; use the next link of the previous page unchanged.');
+    throw new TributaryError(
+      'INVALID_CONTINUATION_TOKEN',
+      'continuationToken is invalid; use the next link of the previous page unchanged.',
+    );
   }
   return offset;
 }
@@ -124,9 +136,13 @@ export function registerDatasetRoutes(app: FastifyInstance, services: ApiService
         filters: [{ column: 'name', operator: '==', values: [name] }],
       });
       if (existing.length > 0) {
-        throw new TributaryError('NAME_TAKEN', `A dataset named '${name}' already exists in this sandbox; choose another name.`, {
-          errors: [{ path: 'name', message: 'already used' }],
-        });
+        throw new TributaryError(
+          'NAME_TAKEN',
+          `A dataset named '${name}' already exists in this sandbox; choose another name.`,
+          {
+            errors: [{ path: 'name', message: 'already used' }],
+          },
+        );
       }
 
       const now = services.clock.now();
@@ -154,19 +170,25 @@ export function registerDatasetRoutes(app: FastifyInstance, services: ApiService
     { schema: { tags: ['datasets'], summary: 'List datasets', querystring: ListQuerystring } },
     async (request) => {
       if (wantsCount(request.query)) {
-        return { count: await countResources(db, 'datasets', request.actor, parseFilters(request.query.property, FILTERS)) };
+        return {
+          count: await countResources(db, 'datasets', request.actor, parseFilters(request.query.property, FILTERS)),
+        };
       }
       const query = parseListQuery(request.query, FILTERS);
       const rows = await listResources(db, 'datasets', request.actor, query);
       const stats = new Map<string, { rowCount: number; batchCount: number }>();
       for (const row of rows.slice(0, query.limit)) stats.set(row.id, await warehouse.stats(row.id));
-      return listResponse(request, rows, query, request.query.orderby ?? '-createdAt', (row) => toDataset(row, stats.get(row.id)));
+      return listResponse(request, rows, query, request.query.orderby ?? '-createdAt', (row) =>
+        toDataset(row, stats.get(row.id)),
+      );
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/datasets/:id',
-    { schema: { tags: ['datasets'], summary: 'Get a dataset with its stats over committed batches', params: IdParams } },
+    {
+      schema: { tags: ['datasets'], summary: 'Get a dataset with its stats over committed batches', params: IdParams },
+    },
     async (request, reply) => {
       const row = await loadDataset(request.actor, request.params.id);
       return sendWithEtag(reply, toDataset(row, await warehouse.stats(row.id)));
@@ -199,7 +221,9 @@ export function registerDatasetRoutes(app: FastifyInstance, services: ApiService
         description?: unknown;
       };
       if (typeof patched.name !== 'string' || patched.name === '') {
-        throw new TributaryError('VALIDATION_FAILED', 'name must be a non-empty string.', { errors: [{ path: 'name', message: 'required' }] });
+        throw new TributaryError('VALIDATION_FAILED', 'name must be a non-empty string.', {
+          errors: [{ path: 'name', message: 'required' }],
+        });
       }
       const changes = {
         name: patched.name,
@@ -208,7 +232,10 @@ export function registerDatasetRoutes(app: FastifyInstance, services: ApiService
         updated_at: services.clock.now(),
       };
       if (!(await updateResource(db, 'datasets', request.actor, row.id, etag, changes))) {
-        throw new TributaryError('PRECONDITION_FAILED', 'The dataset changed while it was being updated; read it again and retry.');
+        throw new TributaryError(
+          'PRECONDITION_FAILED',
+          'The dataset changed while it was being updated; read it again and retry.',
+        );
       }
       return sendWithEtag(reply, toDataset({ ...row, ...changes }, await warehouse.stats(row.id)));
     },
@@ -227,7 +254,10 @@ export function registerDatasetRoutes(app: FastifyInstance, services: ApiService
         .where('target_dataset_id', '=', row.id)
         .executeTakeFirst();
       if (flow) {
-        throw new TributaryError('RESOURCE_IN_USE', `Dataset '${row.id}' is the target of flow '${flow.id}'; delete that flow first.`);
+        throw new TributaryError(
+          'RESOURCE_IN_USE',
+          `Dataset '${row.id}' is the target of flow '${flow.id}'; delete that flow first.`,
+        );
       }
       await deleteResource(db, 'datasets', request.actor, row.id);
       await warehouse.dropDataset(row.id);
@@ -237,7 +267,14 @@ export function registerDatasetRoutes(app: FastifyInstance, services: ApiService
 
   app.get<{ Params: { id: string }; Querystring: PageQuery }>(
     '/datasets/:id/batches',
-    { schema: { tags: ['datasets'], summary: 'List the batches of a dataset, newest first', params: IdParams, querystring: PageQuery } },
+    {
+      schema: {
+        tags: ['datasets'],
+        summary: 'List the batches of a dataset, newest first',
+        params: IdParams,
+        querystring: PageQuery,
+      },
+    },
     async (request) => {
       const row = await loadDataset(request.actor, request.params.id);
       const limit = request.query.limit ?? 100;
@@ -259,7 +296,14 @@ export function registerDatasetRoutes(app: FastifyInstance, services: ApiService
 
   app.get<{ Params: { id: string }; Querystring: PageQuery }>(
     '/datasets/:id/rows',
-    { schema: { tags: ['datasets'], summary: 'Preview the visible rows of a dataset or of one batch', params: IdParams, querystring: PageQuery } },
+    {
+      schema: {
+        tags: ['datasets'],
+        summary: 'Preview the visible rows of a dataset or of one batch',
+        params: IdParams,
+        querystring: PageQuery,
+      },
+    },
     async (request) => {
       const row = await loadDataset(request.actor, request.params.id);
       const limit = request.query.limit ?? 100;
@@ -275,7 +319,14 @@ export function registerDatasetRoutes(app: FastifyInstance, services: ApiService
 
   app.get<{ Params: { id: string }; Querystring: typeof ExportQuery.static }>(
     '/datasets/:id/export',
-    { schema: { tags: ['datasets'], summary: 'Export a dataset or one batch as CSV or NDJSON', params: IdParams, querystring: ExportQuery } },
+    {
+      schema: {
+        tags: ['datasets'],
+        summary: 'Export a dataset or one batch as CSV or NDJSON',
+        params: IdParams,
+        querystring: ExportQuery,
+      },
+    },
     async (request, reply) => {
       const row = await loadDataset(request.actor, request.params.id);
       const format = request.query.format ?? 'csv';
@@ -286,7 +337,10 @@ export function registerDatasetRoutes(app: FastifyInstance, services: ApiService
       });
       return reply
         .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${row.name.replace(/[^A-Za-z0-9_.-]/g, '_')}${suffix}.${format}"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${row.name.replace(/[^A-Za-z0-9_.-]/g, '_')}${suffix}.${format}"`,
+        )
         .send(Readable.from(chunks));
     },
   );

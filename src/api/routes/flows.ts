@@ -8,7 +8,14 @@ import { parseScheduleParams, scheduleToJson } from '../../domain/schedule.ts';
 import { formatInstant, formatOptionalInstant } from '../../domain/time.ts';
 import { connectionContext } from '../../engine/connection-context.ts';
 import { cancelScheduledRunsOfFlow, latestRunsOfFlows, type LatestRun } from '../../store/flow-runs.ts';
-import { countResources, deleteResource, getResource, insertResource, listResources, updateResource } from '../../store/resources.ts';
+import {
+  countResources,
+  deleteResource,
+  getResource,
+  insertResource,
+  listResources,
+  updateResource,
+} from '../../store/resources.ts';
 import type { FlowsTable } from '../../store/schema.ts';
 import type { Scope } from '../../store/tenancy.ts';
 import type { ApiServices } from '../context.ts';
@@ -59,7 +66,10 @@ const FlowBody = Type.Object(
       catchup: Type.Optional(Type.Boolean()),
     }),
     options: Type.Optional(
-      Type.Object({ errorThresholdPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })) }, { additionalProperties: false }),
+      Type.Object(
+        { errorThresholdPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })) },
+        { additionalProperties: false },
+      ),
     ),
     state: Type.Optional(Type.Union([Type.Literal('enabled'), Type.Literal('disabled')])),
   },
@@ -129,28 +139,47 @@ export function registerFlowRoutes(app: FastifyInstance, services: ApiServices):
   };
 
   /** Checks a whole flow definition against its source, its dataset and the schedule rules. */
-  const validateFlow = async (scope: Scope, body: FlowBody, fixedDeltaColumn: string | null): Promise<FlowDefinition> => {
+  const validateFlow = async (
+    scope: Scope,
+    body: FlowBody,
+    fixedDeltaColumn: string | null,
+  ): Promise<FlowDefinition> => {
     const sourceId = body.sourceConnectionIds[0]!;
     const source = await getResource(db, 'source_connections', scope, sourceId);
     if (!source) {
-      throw new TributaryError('NOT_FOUND', `sourceConnectionIds[0] '${sourceId}' is not a source connection in this sandbox.`, {
-        errors: [{ path: 'sourceConnectionIds.0', message: 'not found' }],
-      });
+      throw new TributaryError(
+        'NOT_FOUND',
+        `sourceConnectionIds[0] '${sourceId}' is not a source connection in this sandbox.`,
+        {
+          errors: [{ path: 'sourceConnectionIds.0', message: 'not found' }],
+        },
+      );
     }
     const dataset = await getResource(db, 'datasets', scope, body.targetDatasetId);
     if (!dataset) {
-      throw new TributaryError('NOT_FOUND', `targetDatasetId '${body.targetDatasetId}' is not a dataset in this sandbox.`, {
-        errors: [{ path: 'targetDatasetId', message: 'not found' }],
-      });
+      throw new TributaryError(
+        'NOT_FOUND',
+        `targetDatasetId '${body.targetDatasetId}' is not a dataset in this sandbox.`,
+        {
+          errors: [{ path: 'targetDatasetId', message: 'not found' }],
+        },
+      );
     }
 
     const schema = JSON.parse(dataset.schema) as DatasetSchema;
     // Without a mapping, each dataset field reads the source column of the same name.
-    const mapping = body.transformations?.mapping ?? schema.fields.map((field) => ({ source: field.name, destination: field.name }));
+    const mapping =
+      body.transformations?.mapping ?? schema.fields.map((field) => ({ source: field.name, destination: field.name }));
     validateMapping(mapping, schema);
 
     const schedule = parseScheduleParams(body.scheduleParams);
-    const deltaColumn = await validateDeltaColumn(scope, source.base_connection_id, source, body.transformations?.deltaColumn?.name, fixedDeltaColumn);
+    const deltaColumn = await validateDeltaColumn(
+      scope,
+      source.base_connection_id,
+      source,
+      body.transformations?.deltaColumn?.name,
+      fixedDeltaColumn,
+    );
 
     return {
       name: body.name,
@@ -189,10 +218,13 @@ export function registerFlowRoutes(app: FastifyInstance, services: ApiServices):
         { errors: [{ path: 'transformations.deltaColumn', message: 'not allowed for file sources' }] },
       );
     }
-    const columns = await connector.deltaColumns(connectionContext(account, services.secretBox, services.config.fileRoots), {
-      data: JSON.parse(source.data) as { format: string },
-      params: JSON.parse(source.params) as Record<string, unknown>,
-    });
+    const columns = await connector.deltaColumns(
+      connectionContext(account, services.secretBox, services.config.fileRoots),
+      {
+        data: JSON.parse(source.data) as { format: string },
+        params: JSON.parse(source.params) as Record<string, unknown>,
+      },
+    );
     if (!columns.some((column) => column.name === requested)) {
       const names = columns.map((column) => column.name).join(', ') || 'none';
       throw new TributaryError(
@@ -246,12 +278,20 @@ export function registerFlowRoutes(app: FastifyInstance, services: ApiServices):
     { schema: { tags: ['flows'], summary: 'List dataflows with their last run', querystring: ListQuerystring } },
     async (request) => {
       if (wantsCount(request.query)) {
-        return { count: await countResources(db, 'flows', request.actor, parseFilters(request.query.property, FILTERS)) };
+        return {
+          count: await countResources(db, 'flows', request.actor, parseFilters(request.query.property, FILTERS)),
+        };
       }
       const query = parseListQuery(request.query, FILTERS);
       const rows = await listResources(db, 'flows', request.actor, query);
-      const lastRuns = await latestRunsOfFlows(db, request.actor, rows.slice(0, query.limit).map((row) => row.id));
-      return listResponse(request, rows, query, request.query.orderby ?? '-createdAt', (row) => toFlow(row, lastRuns.get(row.id)));
+      const lastRuns = await latestRunsOfFlows(
+        db,
+        request.actor,
+        rows.slice(0, query.limit).map((row) => row.id),
+      );
+      return listResponse(request, rows, query, request.query.orderby ?? '-createdAt', (row) =>
+        toFlow(row, lastRuns.get(row.id)),
+      );
     },
   );
 
@@ -279,9 +319,13 @@ export function registerFlowRoutes(app: FastifyInstance, services: ApiServices):
       const row = await loadFlow(request.actor, request.params.id);
       const etag = requireIfMatch(request, row.etag);
       if ('state' in request.body) {
-        throw new TributaryError('VALIDATION_FAILED', "state cannot be patched; use POST /api/v1/flows/{id}/action?op=enable or op=disable.", {
-          errors: [{ path: 'state', message: 'use the action' }],
-        });
+        throw new TributaryError(
+          'VALIDATION_FAILED',
+          'state cannot be patched; use POST /api/v1/flows/{id}/action?op=enable or op=disable.',
+          {
+            errors: [{ path: 'state', message: 'use the action' }],
+          },
+        );
       }
       const current = toFlow(row);
       const patched = mergePatch(
@@ -300,7 +344,10 @@ export function registerFlowRoutes(app: FastifyInstance, services: ApiServices):
 
       const changes = { ...definitionColumns(definition), etag: newEtag(), updated_at: services.clock.now() };
       if (!(await updateResource(db, 'flows', request.actor, row.id, etag, changes))) {
-        throw new TributaryError('PRECONDITION_FAILED', 'The flow changed while it was being updated; read it again and retry.');
+        throw new TributaryError(
+          'PRECONDITION_FAILED',
+          'The flow changed while it was being updated; read it again and retry.',
+        );
       }
       return sendWithEtag(reply, toFlow({ ...row, ...changes }));
     },
@@ -320,7 +367,14 @@ export function registerFlowRoutes(app: FastifyInstance, services: ApiServices):
 
   app.post<{ Params: { id: string }; Querystring: typeof ActionQuery.static }>(
     '/flows/:id/action',
-    { schema: { tags: ['flows'], summary: 'Enable or disable a dataflow: ?op=enable|disable', params: IdParams, querystring: ActionQuery } },
+    {
+      schema: {
+        tags: ['flows'],
+        summary: 'Enable or disable a dataflow: ?op=enable|disable',
+        params: IdParams,
+        querystring: ActionQuery,
+      },
+    },
     async (request, reply) => {
       const { op } = request.query;
       if (op !== 'enable' && op !== 'disable') {

@@ -29,17 +29,22 @@ function toSandbox(row: SandboxesTable) {
 export function registerSandboxRoutes(app: FastifyInstance, services: ApiServices): void {
   const db = services.store.db;
 
-  app.get('/sandboxes', { schema: { tags: ['sandboxes'], summary: 'List the sandboxes of the organization' } }, async (request) => {
-    const rows = await listSandboxes(db, request.actor.orgId);
-    return { items: rows.map(toSandbox), _links: {} };
-  });
+  app.get(
+    '/sandboxes',
+    { schema: { tags: ['sandboxes'], summary: 'List the sandboxes of the organization' } },
+    async (request) => {
+      const rows = await listSandboxes(db, request.actor.orgId);
+      return { items: rows.map(toSandbox), _links: {} };
+    },
+  );
 
   app.get<{ Params: { name: string } }>(
     '/sandboxes/:name',
     { schema: { tags: ['sandboxes'], summary: 'Get one sandbox' } },
     async (request) => {
       const row = await findSandbox(db, request.actor.orgId, request.params.name);
-      if (!row) throw new TributaryError('NOT_FOUND', `No sandbox named '${request.params.name}' exists in this organization.`);
+      if (!row)
+        throw new TributaryError('NOT_FOUND', `No sandbox named '${request.params.name}' exists in this organization.`);
       return toSandbox(row);
     },
   );

@@ -4,7 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import { notFound, TributaryError } from '../../domain/errors.ts';
 import { formatInstant } from '../../domain/time.ts';
 import { connectionContext } from '../../engine/connection-context.ts';
-import { countResources, deleteResource, getResource, insertResource, listResources, updateResource } from '../../store/resources.ts';
+import {
+  countResources,
+  deleteResource,
+  getResource,
+  insertResource,
+  listResources,
+  updateResource,
+} from '../../store/resources.ts';
 import type { SourceConnectionsTable } from '../../store/schema.ts';
 import type { Scope } from '../../store/tenancy.ts';
 import type { ApiServices } from '../context.ts';
@@ -65,18 +72,30 @@ export function registerSourceConnectionRoutes(app: FastifyInstance, services: A
   const loadAccount = async (scope: Scope, id: string) => {
     const account = await getResource(db, 'connections', scope, id);
     if (!account) {
-      throw new TributaryError('NOT_FOUND', `baseConnectionId '${id}' is not an account in this sandbox; create it with POST /api/v1/connections.`, {
-        errors: [{ path: 'baseConnectionId', message: 'not found' }],
-      });
+      throw new TributaryError(
+        'NOT_FOUND',
+        `baseConnectionId '${id}' is not an account in this sandbox; create it with POST /api/v1/connections.`,
+        {
+          errors: [{ path: 'baseConnectionId', message: 'not found' }],
+        },
+      );
     }
     return account;
   };
 
   /** Asks the connector whether the source is readable: paths inside the roots, tables in discovery. */
-  const validateSource = async (scope: Scope, baseConnectionId: string, data: SourceConnectionBody['data'], params: Record<string, unknown>) => {
+  const validateSource = async (
+    scope: Scope,
+    baseConnectionId: string,
+    data: SourceConnectionBody['data'],
+    params: Record<string, unknown>,
+  ) => {
     const account = await loadAccount(scope, baseConnectionId);
     const connector = requireConnector(account.spec_id);
-    await connector.validateSource(connectionContext(account, services.secretBox, services.config.fileRoots), { data, params });
+    await connector.validateSource(connectionContext(account, services.secretBox, services.config.fileRoots), {
+      data,
+      params,
+    });
     return account;
   };
 
@@ -121,13 +140,21 @@ export function registerSourceConnectionRoutes(app: FastifyInstance, services: A
     { schema: { tags: ['sourceConnections'], summary: 'List source connections', querystring: ListQuerystring } },
     async (request) => {
       if (wantsCount(request.query)) {
-        return { count: await countResources(db, 'source_connections', request.actor, parseFilters(request.query.property, FILTERS)) };
+        return {
+          count: await countResources(
+            db,
+            'source_connections',
+            request.actor,
+            parseFilters(request.query.property, FILTERS),
+          ),
+        };
       }
       const query = parseListQuery(request.query, FILTERS);
       const rows = await listResources(db, 'source_connections', request.actor, query);
       const specs = new Map<string, string | undefined>();
       for (const row of rows) {
-        if (!specs.has(row.base_connection_id)) specs.set(row.base_connection_id, await specOf(request.actor, row.base_connection_id));
+        if (!specs.has(row.base_connection_id))
+          specs.set(row.base_connection_id, await specOf(request.actor, row.base_connection_id));
       }
       return listResponse(request, rows, query, request.query.orderby ?? '-createdAt', (row) =>
         toSourceConnection(row, specs.get(row.base_connection_id)),
@@ -160,11 +187,20 @@ export function registerSourceConnectionRoutes(app: FastifyInstance, services: A
       const patched = mergePatch(
         { name: row.name, description: row.description, data: JSON.parse(row.data), params: JSON.parse(row.params) },
         request.body,
-      ) as { name?: unknown; description?: unknown; data?: SourceConnectionBody['data']; params?: Record<string, unknown> };
+      ) as {
+        name?: unknown;
+        description?: unknown;
+        data?: SourceConnectionBody['data'];
+        params?: Record<string, unknown>;
+      };
       if (typeof patched.name !== 'string' || patched.name === '' || !patched.data?.format) {
-        throw new TributaryError('VALIDATION_FAILED', 'name and data.format must stay set; remove them from the patch.', {
-          errors: [{ path: 'name', message: 'required' }],
-        });
+        throw new TributaryError(
+          'VALIDATION_FAILED',
+          'name and data.format must stay set; remove them from the patch.',
+          {
+            errors: [{ path: 'name', message: 'required' }],
+          },
+        );
       }
       const account = await validateSource(request.actor, row.base_connection_id, patched.data, patched.params ?? {});
 
@@ -177,7 +213,10 @@ export function registerSourceConnectionRoutes(app: FastifyInstance, services: A
         updated_at: services.clock.now(),
       };
       if (!(await updateResource(db, 'source_connections', request.actor, row.id, etag, changes))) {
-        throw new TributaryError('PRECONDITION_FAILED', 'The source connection changed while it was being updated; read it again and retry.');
+        throw new TributaryError(
+          'PRECONDITION_FAILED',
+          'The source connection changed while it was being updated; read it again and retry.',
+        );
       }
       return sendWithEtag(reply, toSourceConnection({ ...row, ...changes }, account.spec_id));
     },
@@ -196,7 +235,10 @@ export function registerSourceConnectionRoutes(app: FastifyInstance, services: A
         .execute();
       const user = flows.find((flow) => (JSON.parse(flow.source_connection_ids) as string[]).includes(row.id));
       if (user) {
-        throw new TributaryError('RESOURCE_IN_USE', `Source connection '${row.id}' is used by flow '${user.id}'; delete that flow first.`);
+        throw new TributaryError(
+          'RESOURCE_IN_USE',
+          `Source connection '${row.id}' is used by flow '${user.id}'; delete that flow first.`,
+        );
       }
       await deleteResource(db, 'source_connections', request.actor, row.id);
       return reply.code(204).send();

@@ -13,15 +13,29 @@ import { IdParams } from '../schemas.ts';
 const WebhookBody = Type.Object(
   {
     url: Type.String({ format: 'uri', maxLength: 2000 }),
-    events: Type.Array(Type.Union(WEBHOOK_EVENTS.map((event) => Type.Literal(event))), { minItems: 1, uniqueItems: true }),
-    secret: Type.String({ minLength: 16, maxLength: 200, writeOnly: true, description: 'HMAC-SHA256 signing key; never returned' }),
+    events: Type.Array(Type.Union(WEBHOOK_EVENTS.map((event) => Type.Literal(event))), {
+      minItems: 1,
+      uniqueItems: true,
+    }),
+    secret: Type.String({
+      minLength: 16,
+      maxLength: 200,
+      writeOnly: true,
+      description: 'HMAC-SHA256 signing key; never returned',
+    }),
   },
   { additionalProperties: false },
 );
 type WebhookBody = typeof WebhookBody.static;
 
 function toWebhook(row: WebhooksTable) {
-  return { id: row.id, url: row.url, events: JSON.parse(row.events) as string[], sandboxName: row.sandbox, createdAt: formatInstant(row.created_at) };
+  return {
+    id: row.id,
+    url: row.url,
+    events: JSON.parse(row.events) as string[],
+    sandboxName: row.sandbox,
+    createdAt: formatInstant(row.created_at),
+  };
 }
 
 function toDelivery(row: WebhookDeliveriesTable) {
@@ -47,9 +61,13 @@ export function registerWebhookRoutes(app: FastifyInstance, services: ApiService
     { schema: { tags: ['webhooks'], summary: 'Subscribe a URL to run events of this sandbox', body: WebhookBody } },
     async (request, reply) => {
       if (!/^https?:\/\//i.test(request.body.url)) {
-        throw new TributaryError('VALIDATION_FAILED', `url '${request.body.url}' must start with http:// or https://.`, {
-          errors: [{ path: 'url', message: 'unsupported scheme' }],
-        });
+        throw new TributaryError(
+          'VALIDATION_FAILED',
+          `url '${request.body.url}' must start with http:// or https://.`,
+          {
+            errors: [{ path: 'url', message: 'unsupported scheme' }],
+          },
+        );
       }
       const row: WebhooksTable = {
         id: crypto.randomUUID(),
@@ -65,9 +83,13 @@ export function registerWebhookRoutes(app: FastifyInstance, services: ApiService
     },
   );
 
-  app.get('/webhooks', { schema: { tags: ['webhooks'], summary: 'List the webhooks of this sandbox' } }, async (request) => {
-    return { items: (await listWebhooks(db, request.actor)).map(toWebhook), _links: {} };
-  });
+  app.get(
+    '/webhooks',
+    { schema: { tags: ['webhooks'], summary: 'List the webhooks of this sandbox' } },
+    async (request) => {
+      return { items: (await listWebhooks(db, request.actor)).map(toWebhook), _links: {} };
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/webhooks/:id/deliveries',
