@@ -153,7 +153,10 @@ async function finish(deps: ExecutorDeps, run: Run, owner: string, metrics: RunM
   }
 
   if (outcome.kind === 'failed') {
-    await endRun(deps.db, { runId: run.id, owner, now, status: 'failed', metrics, errors: [outcome.error] });
+    if (!(await endRun(deps.db, { runId: run.id, owner, now, status: 'failed', metrics, errors: [outcome.error] }))) {
+      log.warn({ code: outcome.error.code }, 'run lost its lease before it failed');
+      return;
+    }
     deps.metrics?.runFinished('failed');
     log.warn({ code: outcome.error.code }, 'run failed');
     return;
@@ -170,7 +173,10 @@ async function finish(deps: ExecutorDeps, run: Run, owner: string, metrics: RunM
     return;
   }
   const status = stop.kind === 'cancelled' ? 'cancelled' : 'failed';
-  await endRun(deps.db, { runId: run.id, owner, now, status, metrics, errors: [stop.toRunError()] });
+  if (!(await endRun(deps.db, { runId: run.id, owner, now, status, metrics, errors: [stop.toRunError()] }))) {
+    log.warn({ code: stop.toRunError().code }, 'run lost its lease before it stopped');
+    return;
+  }
   deps.metrics?.runFinished(status);
   log.warn({ code: stop.toRunError().code }, 'run stopped');
 }
