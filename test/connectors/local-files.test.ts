@@ -254,9 +254,9 @@ describe('local-files connector', () => {
     );
   });
 
-  test('wrong field count becomes a row error', async () => {
+  test('malformed rows become row errors in place', async () => {
     const { folder, context } = setup();
-    fs.writeFileSync(path.join(folder, 'bad.csv'), 'a,b\n1,2\n3\n4,5\n');
+    fs.writeFileSync(path.join(folder, 'bad.csv'), 'a,b\n1,2\n3\n4,5\n"6,7\n');
     const { records, rowErrors } = await readAll(context, delimited('bad.csv'));
     assert.deepEqual(records, [
       { a: '1', b: '2' },
@@ -264,7 +264,10 @@ describe('local-files connector', () => {
     ]);
     assert.deepEqual(
       rowErrors.map((error) => [error.rowNumber, error.code, error.rawValue]),
-      [[2, 'COLUMN_COUNT_MISMATCH', '3']],
+      [
+        [2, 'COLUMN_COUNT_MISMATCH', '3'],
+        [4, 'MALFORMED_ROW', ''],
+      ],
     );
   });
 });

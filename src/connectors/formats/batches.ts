@@ -29,19 +29,21 @@ export async function* batchParsedFile(
   };
 
   try {
-    for await (const item of parsed.items) {
-      if ('error' in item) {
-        if (records.length > 0) yield flush();
-        rowErrors.push(item.error);
-        continue;
+    for await (const chunk of parsed.items) {
+      for (const item of chunk) {
+        if ('error' in item) {
+          if (records.length > 0) yield flush();
+          rowErrors.push(item.error);
+          continue;
+        }
+        if (rowErrors.length > 0) {
+          yield { rowErrors };
+          rowErrors = [];
+        }
+        if (records.length === 0) firstRowNumber = item.rowNumber;
+        records.push(item.record);
+        if (records.length >= batchSize) yield flush();
       }
-      if (rowErrors.length > 0) {
-        yield { rowErrors };
-        rowErrors = [];
-      }
-      if (records.length === 0) firstRowNumber = item.rowNumber;
-      records.push(item.record);
-      if (records.length >= batchSize) yield flush();
     }
     if (rowErrors.length > 0) yield { rowErrors };
     // The last batch also carries the bytes read after the last record, such as a closing `]`.
@@ -59,10 +61,12 @@ export async function sampleParsedFile(
   const records: SourceRecord[] = [];
   const rowErrors: SourceRowError[] = [];
   try {
-    for await (const item of parsed.items) {
-      if ('error' in item) rowErrors.push(item.error);
-      else records.push(item.record);
-      if (records.length + rowErrors.length >= maxRows) break;
+    read: for await (const chunk of parsed.items) {
+      for (const item of chunk) {
+        if ('error' in item) rowErrors.push(item.error);
+        else records.push(item.record);
+        if (records.length + rowErrors.length >= maxRows) break read;
+      }
     }
   } finally {
     parsed.close();

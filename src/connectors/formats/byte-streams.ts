@@ -46,3 +46,55 @@ export async function peekStream(stream: Readable, minBytes: number): Promise<{ 
 export function isGzip(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
+
+/**
+ * Reads an object stream in arrays of up to `max` objects. Taking what is buffered with `read()`
+ * avoids a promise per object, which a `for await` over the stream would cost.
+ */
+export async function* readInChunks<T>(stream: Readable, max: number): AsyncGenerator<T[]> {
+  let failure: Error | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  stream.on('readable', notify);
+  stream.once('end', () => {
+    ended = true;
+    notify();
+  });
+  stream.once('error', (error) => {
+    failure = error;
+    notify();
+  });
+  stream.once('close', () => {
+    ended = true;
+    notify();
+  });
+
+  try {
+    for (;;) {
+      if (failure) throw failure;
+      const chunk: T[] = [];
+      for (
+        let item = stream.read() as T | null;
+        item !== null;
+        item = chunk.length < max ? (stream.read() as T | null) : null
+      ) {
+        chunk.push(item);
+      }
+      if (chunk.length > 0) {
+        yield chunk;
+        continue;
+      }
+      if (failure) throw failure;
+      if (ended || stream.readableEnded) return;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    stream.off('readable', notify);
+  }
+}

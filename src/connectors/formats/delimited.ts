@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { parse, type Options } from 'csv-parse';
-import type { SourceRowError } from '../types.ts';
+import { parse } from 'csv-parse';
+import { readInChunks } from './byte-streams.ts';
 import type { ParsedItem } from './parsed-item.ts';
 
 // Delimited text streamed through csv-parse. Rows that do not parse (an unclosed quote, a wrong number
@@ -13,86 +13,103 @@ export interface DelimitedSettings {
   header: boolean;
 }
 
-interface ParsedRow {
-  fields: string[];
-  raw: string;
-  index: number;
-}
+/** Rows handed on at a time: enough to spare a promise per row, few enough to stay small. */
+const ROWS_PER_CHUNK = 1000;
 
 export function parseDelimited(
   text: Readable,
   settings: DelimitedSettings,
   origin: string,
-): { items: AsyncIterable<ParsedItem>; columns: () => string[] } {
+): { items: AsyncIterable<ParsedItem[]>; columns: () => string[] } {
   let columns: string[] = [];
-  // csv-parse reports skipped rows from its parsing loop, ahead of the records still buffered; the
-  // parse-time index of each row puts every error back in its place.
-  let parsedRows = 0;
-  const skipped: { index: number; error: SourceRowError }[] = [];
-  const headerRows = settings.header ? 1 : 0;
+  // csv-parse reports a skipped row from its parsing loop, ahead of the records still buffered; the
+  // number of records parsed before it puts the error back in its place.
+  const skipped: { recordsBefore: number; message: string; rawValue: string }[] = [];
 
-  const options: Options = {
+  const parser = parse({
     delimiter: settings.delimiter,
     quote: settings.quoteChar,
     escape: settings.escapeChar,
-    raw: true,
     bom: true,
     relax_column_count: true,
+    // A quote inside an unquoted field is kept as text instead of failing the rest of the file.
+    relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
-    // With `raw`, csv-parse hands each record as `{ record, raw }`; the row keeps its parse-time index.
-    on_record: ((row: { record: string[]; raw: string }): ParsedRow => ({
-      fields: row.record,
-      raw: row.raw,
-      index: ++parsedRows,
-    })) as unknown as Options['on_record'],
     on_skip: (error, raw) => {
-      const index = ++parsedRows;
       skipped.push({
-        index,
-        error: {
-          origin,
-          rowNumber: index - headerRows,
-          code: 'MALFORMED_ROW',
-          message: `Row ${index - headerRows} of ${origin} is malformed: ${error?.message ?? 'unknown error'}`,
-          rawValue: trimLineEnd(raw ?? ''),
-        },
+        recordsBefore: parser.info.records,
+        message: error?.message ?? 'unknown error',
+        rawValue: trimLineEnd(raw ?? ''),
       });
       return undefined;
     },
-  };
-  const parser = parse(options);
+  });
   text.pipe(parser);
   text.once('error', (error) => parser.destroy(error));
 
-  async function* items(): AsyncGenerator<ParsedItem> {
-    for await (const row of parser as AsyncIterable<ParsedRow>) {
-      while (skipped.length > 0 && skipped[0]!.index < row.index) yield { error: skipped.shift()!.error };
+  // Rows seen so far, the header and the skipped rows included.
+  let rows = 0;
+  let records = 0;
+  const dataRowNumber = () => rows - (settings.header ? 1 : 0);
 
-      if (row.index === 1 && settings.header) {
-        columns = headerNames(row.fields);
-        continue;
-      }
-      if (columns.length === 0) columns = row.fields.map((_, position) => `column_${position + 1}`);
-
-      const rowNumber = row.index - headerRows;
-      if (row.fields.length !== columns.length) {
-        yield {
-          error: {
-            origin,
-            rowNumber,
-            code: 'COLUMN_COUNT_MISMATCH',
-            message: `Row ${rowNumber} of ${origin} has ${row.fields.length} fields where the header has ${columns.length}; check the delimiter and the quotes of this row.`,
-            rawValue: trimLineEnd(row.raw),
-          },
-        };
-        continue;
-      }
-      const record: Record<string, string> = {};
-      for (let position = 0; position < columns.length; position++) record[columns[position]!] = row.fields[position]!;
-      yield { record, rowNumber };
+  function skippedBefore(chunk: ParsedItem[]): void {
+    while (skipped.length > 0 && skipped[0]!.recordsBefore <= records) {
+      const entry = skipped.shift()!;
+      rows++;
+      const rowNumber = dataRowNumber();
+      chunk.push({
+        error: {
+          origin,
+          rowNumber,
+          code: 'MALFORMED_ROW',
+          message: `Row ${rowNumber} of ${origin} is malformed: ${entry.message}`,
+          rawValue: entry.rawValue,
+        },
+      });
     }
-    for (const rest of skipped.splice(0)) yield { error: rest.error };
+  }
+
+  function toItem(fields: string[]): ParsedItem | undefined {
+    rows++;
+    records++;
+    if (rows === 1 && settings.header) {
+      columns = headerNames(fields);
+      return undefined;
+    }
+    if (columns.length === 0) columns = fields.map((_, position) => `column_${position + 1}`);
+
+    const rowNumber = dataRowNumber();
+    if (fields.length !== columns.length) {
+      return {
+        error: {
+          origin,
+          rowNumber,
+          code: 'COLUMN_COUNT_MISMATCH',
+          message: `Row ${rowNumber} of ${origin} has ${fields.length} fields where the header has ${columns.length}; check the delimiter and the quotes of this row.`,
+          rawValue: fields.join(settings.delimiter),
+        },
+      };
+    }
+    const record: Record<string, string> = {};
+    for (let position = 0; position < columns.length; position++) record[columns[position]!] = fields[position]!;
+    return { record, rowNumber };
+  }
+
+  async function* items(): AsyncGenerator<ParsedItem[]> {
+    for await (const chunkOfFields of readInChunks<string[]>(parser, ROWS_PER_CHUNK)) {
+      const chunk: ParsedItem[] = [];
+      for (const fields of chunkOfFields) {
+        skippedBefore(chunk);
+        const item = toItem(fields);
+        if (item) chunk.push(item);
+      }
+      yield chunk;
+    }
+    const rest: ParsedItem[] = [];
+    records = Number.MAX_SAFE_INTEGER;
+    skippedBefore(rest);
+    if (rest.length > 0) yield rest;
   }
 
   return { items: items(), columns: () => columns };
@@ -110,5 +127,5 @@ function headerNames(fields: string[]): string[] {
 }
 
 function trimLineEnd(raw: string): string {
-  return raw.replace(/\r?\n?$/, '').replace(/\r$/, '');
+  return raw.replace(/\r?\n$/, '');
 }

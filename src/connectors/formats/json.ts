@@ -5,29 +5,31 @@ import type { ParsedItem } from './parsed-item.ts';
 // JSON arrays and NDJSON, streamed: a JSON array is split into its elements by a small scanner that
 // tracks strings and nesting, so only one element is held in memory at a time.
 
-export function parseNdjson(text: Readable, origin: string): AsyncIterable<ParsedItem> {
-  async function* items(): AsyncGenerator<ParsedItem> {
+export function parseNdjson(text: Readable, origin: string): AsyncIterable<ParsedItem[]> {
+  async function* items(): AsyncGenerator<ParsedItem[]> {
     let pending = '';
     let rowNumber = 0;
     for await (const chunk of text as AsyncIterable<string>) {
       const lines = (pending + chunk).split('\n');
       pending = lines.pop() ?? '';
+      const parsed: ParsedItem[] = [];
       for (const line of lines) {
         if (line.trim() === '') continue;
-        yield parseElement(line, ++rowNumber, origin);
+        parsed.push(parseElement(line, ++rowNumber, origin));
       }
+      yield parsed;
     }
-    if (pending.trim() !== '') yield parseElement(pending, rowNumber + 1, origin);
+    if (pending.trim() !== '') yield [parseElement(pending, rowNumber + 1, origin)];
   }
   return items();
 }
 
-export function parseJsonArray(text: Readable, origin: string): AsyncIterable<ParsedItem> {
-  async function* items(): AsyncGenerator<ParsedItem> {
+export function parseJsonArray(text: Readable, origin: string): AsyncIterable<ParsedItem[]> {
+  async function* items(): AsyncGenerator<ParsedItem[]> {
     const scanner = new JsonArrayScanner(origin);
     let rowNumber = 0;
     for await (const chunk of text as AsyncIterable<string>) {
-      for (const element of scanner.push(chunk)) yield parseElement(element, ++rowNumber, origin);
+      yield scanner.push(chunk).map((element) => parseElement(element, ++rowNumber, origin));
     }
     scanner.end();
   }

@@ -6,6 +6,8 @@ import type { ParsedFile, ParsedItem } from './parsed-item.ts';
 // Parquet read one row group at a time through random access: memory holds one decoded row group,
 // not the file. Codecs: hyparquet's built-in ones (uncompressed and Snappy).
 
+const ROWS_PER_CHUNK = 1000;
+
 export async function openParquet(file: FileSource): Promise<ParsedFile> {
   const buffer = await file.asyncBuffer();
   const metadata = await parquetMetadataAsync(buffer);
@@ -14,15 +16,19 @@ export async function openParquet(file: FileSource): Promise<ParsedFile> {
   let rowsRead = 0;
   let closed = false;
 
-  async function* items(): AsyncGenerator<ParsedItem> {
+  async function* items(): AsyncGenerator<ParsedItem[]> {
     let rowStart = 0;
     for (const rowGroup of metadata.row_groups) {
       const rowEnd = rowStart + Number(rowGroup.num_rows);
       const rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd });
-      for (const row of rows) {
+      for (let offset = 0; offset < rows.length; offset += ROWS_PER_CHUNK) {
         if (closed) return;
-        rowsRead++;
-        yield { record: plainRecord(row), rowNumber: rowsRead };
+        const chunk = rows.slice(offset, offset + ROWS_PER_CHUNK).map((row, index) => ({
+          record: plainRecord(row),
+          rowNumber: rowStart + offset + index + 1,
+        }));
+        rowsRead = rowStart + offset + chunk.length;
+        yield chunk;
       }
       rowStart = rowEnd;
     }

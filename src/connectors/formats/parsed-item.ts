@@ -5,7 +5,8 @@ export type ParsedItem = { record: SourceRecord; rowNumber: number } | { error: 
 
 /** A file opened for parsing. */
 export interface ParsedFile {
-  items: AsyncIterable<ParsedItem>;
+  /** Parsed rows in order, a few hundred at a time. */
+  items: AsyncIterable<ParsedItem[]>;
   /** Column names known so far: the header, or those of the records seen. */
   columns(): string[];
   /** Source bytes consumed so far (compressed bytes for a gzip file). */
