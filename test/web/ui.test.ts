@@ -162,6 +162,7 @@ const labels = {
     scheduled: 'Planifié',
     retry: 'Réessayer',
     language: 'Langue',
+    windowEndAfterStart: /La fin de la période ne doit pas dépasser l’heure de début de l’ingestion/,
   },
   en: {
     token: 'API token',
@@ -179,6 +180,7 @@ const labels = {
     scheduled: 'Scheduled',
     retry: 'Retry',
     language: 'Language',
+    windowEndAfterStart: /The window end must not be after the ingestion start time/,
   },
 };
 type Labels = (typeof labels)['fr'];
@@ -296,12 +298,28 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       // The start is a little ahead, so the run waits under Scheduled before a worker takes it.
       const now = Date.now();
       const startMs = Math.ceil((now + 25_000) / 1000) * 1000;
-      await page.getByRole('button', { name: text.menu(flowName) }).click();
-      await page.getByRole('menuitem', { name: text.runOnDemand }).click();
+      // The row menu works from the keyboard: Enter opens it on its first item, Run on demand.
+      await page.getByRole('button', { name: text.menu(flowName) }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('menuitem', { name: text.runOnDemand }).waitFor();
+      await page.keyboard.press('Enter');
       const dialog = page.getByRole('dialog');
+
+      // A window that ends after the ingestion start is rejected, in the user's language.
+      const windowStartMs = Math.floor((now - 3 * hourMs) / 1000) * 1000;
+      const windowEndMs = Math.floor((now - hourMs) / 1000) * 1000;
+      await dialog.getByLabel(text.startTime).fill(localInput(now - 2 * hourMs, timeZone));
+      await dialog.getByLabel(text.windowStart).fill(localInput(windowStartMs, timeZone));
+      await dialog.getByLabel(text.windowEnd).fill(localInput(windowEndMs, timeZone));
+      await dialog.getByRole('button', { name: text.submit, exact: true }).click();
+      const problem = dialog.locator('[data-code="WINDOW_END_AFTER_START"]');
+      await problem.waitFor();
+      assert.match((await problem.textContent()) ?? '', text.windowEndAfterStart);
+      await shot(page, `${language}-on-demand-error`);
+
       await dialog.getByLabel(text.startTime).fill(localInput(startMs, timeZone));
-      await dialog.getByLabel(text.windowStart).fill(localInput(now - 3 * hourMs, timeZone));
-      await dialog.getByLabel(text.windowEnd).fill(localInput(now - hourMs, timeZone));
+      await dialog.getByLabel(text.windowStart).fill(localInput(windowStartMs, timeZone));
+      await dialog.getByLabel(text.windowEnd).fill(localInput(windowEndMs, timeZone));
       await shot(page, `${language}-on-demand`);
       await dialog.getByRole('button', { name: text.submit, exact: true }).click();
       await dialog.waitFor({ state: 'detached' });
@@ -326,7 +344,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       await row.getByRole('button').first().click();
       await page.locator(`aside[data-run-id="${run.id}"]`).waitFor();
       await shot(page, `${language}-run-detail`);
-      return { page, context };
+      return { page, context, windowStartMs, windowEndMs };
     } catch (error) {
       await context.close();
       throw error;
@@ -365,8 +383,94 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
     );
     const { flowId } = await createFlow('Orders EN', 'en.csv', 'integer', 5);
 
-    const { context } = await runOnDemandThroughUi('en', 'America/New_York', 'Orders EN', flowId);
-    await context.close();
+    const timeZone = 'America/New_York';
+    const { page, context, windowStartMs, windowEndMs } = await runOnDemandThroughUi(
+      'en',
+      timeZone,
+      'Orders EN',
+      flowId,
+    );
+    try {
+      // The same window again: the overlap shows before anything is created.
+      await page.getByRole('button', { name: 'Run on demand', exact: true }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Ingestion start time').fill(localInput(Date.now(), timeZone));
+      await dialog.getByLabel('Window start time').fill(localInput(windowStartMs, timeZone));
+      await dialog.getByLabel('Window end time').fill(localInput(windowEndMs, timeZone));
+      await dialog.getByRole('button', { name: 'Schedule', exact: true }).click();
+      await dialog.getByText('This window overlaps other runs').waitFor();
+      await dialog.getByRole('button', { name: 'Schedule anyway' }).waitFor();
+      await shot(page, 'en-on-demand-overlap');
+      await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal((await runsOf(flowId)).length, 1);
+
+      // A backfill lists its windows (a dry run) before it can be launched.
+      await page.getByRole('button', { name: 'Backfill', exact: true }).click();
+      await dialog.getByLabel('Range start time').fill(localInput(Date.now() - 72 * hourMs, timeZone));
+      await dialog.getByLabel('Range end time').fill(localInput(Date.now() - 24 * hourMs, timeZone));
+      await dialog.getByRole('button', { name: 'Preview windows' }).click();
+      await dialog.locator('.backfill-preview').waitFor();
+      await shot(page, 'en-backfill-preview');
+      await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+      assert.equal((await runsOf(flowId)).length, 1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('setup wizard creates a dataflow', async () => {
+    writeSourceFile(
+      path.join(fileRoot, 'exports', 'wizard', 'communes.csv'),
+      'code_insee;nom;population\n01001;L’Abergement-Clémenciat;832\n2A004;Ajaccio;71361\n',
+      Date.now() - hourMs,
+    );
+    const context = await browser!.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    try {
+      const page = await signIn(context, labels.fr);
+      await page.getByRole('button', { name: 'Nouveau flux de données' }).click();
+      await page.getByLabel('Compte', { exact: true }).selectOption({ label: 'Exports (Local files)' });
+      await shot(page, 'fr-wizard-account');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+
+      await page.getByRole('button', { name: 'Ouvrir wizard' }).click();
+      await page.getByRole('button', { name: 'Aperçu de communes.csv' }).click();
+      await page.getByRole('cell', { name: '2A004' }).waitFor();
+      await shot(page, 'fr-wizard-source');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+
+      await page.getByLabel('Nom du jeu de données').fill('communes');
+      await page.getByLabel('Champ du jeu de données (code_insee)').fill('codeInsee');
+      assert.equal(await page.getByLabel('Type du champ (code_insee)').inputValue(), 'string');
+      await page.getByLabel('Clé primaire').selectOption('codeInsee');
+      await shot(page, 'fr-wizard-dataset');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+
+      await page.getByLabel('Nom du flux de données').fill('Communes quotidiennes');
+      await page.getByLabel('Fréquence').selectOption('day');
+      await shot(page, 'fr-wizard-dataflow');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await shot(page, 'fr-wizard-review');
+      await page.getByRole('button', { name: 'Créer le flux de données' }).click();
+      await page.getByRole('heading', { name: 'Activité de Communes quotidiennes' }).waitFor();
+
+      const flows = await api<{
+        items: { name: string; targetDatasetId: string; scheduleParams: { frequency: string } }[];
+      }>('GET', '/flows?limit=100');
+      const flow = flows.items.find((item) => item.name === 'Communes quotidiennes');
+      assert.equal(flow?.scheduleParams.frequency, 'day');
+      const dataset = await api<{ schema: { fields: { name: string; type: string }[] }; primaryKey: string[] }>(
+        'GET',
+        `/datasets/${flow!.targetDatasetId}`,
+      );
+      assert.deepEqual(
+        dataset.schema.fields.map((field) => `${field.name}:${field.type}`),
+        ['codeInsee:string', 'nom:string', 'population:integer'],
+      );
+      assert.deepEqual(dataset.primaryKey, ['codeInsee']);
+    } finally {
+      await context.close();
+    }
   });
 
   test('retry of a failed run', async () => {

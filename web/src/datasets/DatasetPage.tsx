@@ -32,8 +32,8 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
       <ErrorMessage error={dataset.error} />
       {dataset.data && (
         <p className="muted">
-          {t('datasets.rows')}: {i18n.number(dataset.data.stats?.rowCount)} · {t('datasets.batches')}:{' '}
-          {i18n.number(dataset.data.stats?.batchCount)}
+          {t('common.labelValue', { label: t('datasets.rows'), value: i18n.number(dataset.data.stats?.rowCount) })} ·{' '}
+          {t('common.labelValue', { label: t('datasets.batches'), value: i18n.number(dataset.data.stats?.batchCount) })}
         </p>
       )}
 

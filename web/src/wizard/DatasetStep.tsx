@@ -145,7 +145,13 @@ export function DatasetStep({
               id={ids.key}
               value={state.primaryKey}
               aria-describedby={`${ids.key}-hint`}
-              onChange={(event) => onChange({ primaryKey: event.target.value })}
+              onChange={(event) => {
+                const key = event.target.value;
+                const mapping = state.mapping.map((row) =>
+                  row.destination === key ? { ...row, required: true } : row,
+                );
+                onChange({ primaryKey: key, mapping });
+              }}
             >
               <option value="">{t('wizard.primaryKeyNone')}</option>
               {included.map((row) => (

@@ -5,11 +5,26 @@ import { useId } from 'react';
 import type { ConnectionSpec, JsonSchema } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
+/** Parameters whose values span several lines, such as a PEM private key. */
+const multiLine = new Set(['privateKey']);
+
 export type FormValues = Record<string, string | boolean>;
 
 function typeOf(schema: JsonSchema): string {
   const type = Array.isArray(schema.type) ? schema.type.find((item) => item !== 'null') : schema.type;
   return type ?? 'string';
+}
+
+function inputType(type: string, secret: boolean): string {
+  if (secret) return 'password';
+  if (type === 'integer' || type === 'number') return 'number';
+  return 'text';
+}
+
+function inputStep(type: string): number | 'any' | undefined {
+  if (type === 'integer') return 1;
+  if (type === 'number') return 'any';
+  return undefined;
 }
 
 export function isSecret(spec: ConnectionSpec, name: string): boolean {
@@ -49,7 +64,7 @@ export function SchemaForm({
   values: FormValues;
   onChange: (values: FormValues) => void;
 }) {
-  const { t } = useI18n();
+  const { t, lookup } = useI18n();
   const prefix = useId();
   const required = new Set(spec.authSpec.required ?? []);
 
@@ -59,8 +74,10 @@ export function SchemaForm({
         const id = `${prefix}-${name}`;
         const type = typeOf(property);
         const secret = isSecret(spec, name);
-        const label = property.title ?? name;
-        const hint = [property.description, secret ? t('wizard.secretHint') : undefined].filter(Boolean).join(' ');
+        // Known parameters have translated labels; others show the spec's own title and description.
+        const label = lookup(`param.${name}`) ?? property.title ?? name;
+        const description = lookup(`param.${spec.id}.${name}.hint`) ?? property.description;
+        const hint = [description, secret ? t('wizard.secretHint') : undefined].filter(Boolean).join(' ');
         const set = (value: string | boolean) => onChange({ ...values, [name]: value });
 
         if (type === 'boolean') {
@@ -82,7 +99,19 @@ export function SchemaForm({
               {label}
               {!required.has(name) && <span className="muted"> ({t('common.optional')})</span>}
             </label>
-            {property.enum ? (
+            {multiLine.has(name) ? (
+              <textarea
+                id={id}
+                name={name}
+                rows={5}
+                spellCheck={false}
+                autoComplete="off"
+                required={required.has(name)}
+                value={String(values[name] ?? '')}
+                aria-describedby={hint ? `${id}-hint` : undefined}
+                onChange={(event) => set(event.target.value)}
+              />
+            ) : property.enum ? (
               <select id={id} value={String(values[name] ?? '')} onChange={(event) => set(event.target.value)}>
                 {!required.has(name) && <option value="">—</option>}
                 {property.enum.map((option) => (
@@ -95,12 +124,12 @@ export function SchemaForm({
               <input
                 id={id}
                 name={name}
-                type={secret ? 'password' : type === 'integer' || type === 'number' ? 'number' : 'text'}
+                type={inputType(type, secret)}
                 autoComplete={secret ? 'new-password' : 'off'}
                 required={required.has(name)}
                 min={property.minimum}
                 max={property.maximum}
-                step={type === 'integer' ? 1 : type === 'number' ? 'any' : undefined}
+                step={inputStep(type)}
                 value={String(values[name] ?? '')}
                 aria-describedby={hint ? `${id}-hint` : undefined}
                 onChange={(event) => set(event.target.value)}

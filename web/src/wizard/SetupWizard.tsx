@@ -114,7 +114,7 @@ function ReviewStep({ state, onBack }: { state: WizardState; onBack: () => void 
   const [created, setCreated] = useState<{ source?: SourceConnection; dataset?: Dataset }>({});
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const fields = fieldsOf(state.mapping);
+  const fields = fieldsOf(state.mapping, state.primaryKey);
   const scheduleParams = newScheduleParams(state.schedule);
 
   const create = async () => {
@@ -177,13 +177,15 @@ function ReviewStep({ state, onBack }: { state: WizardState; onBack: () => void 
         </dd>
         <dt>{t('wizard.step.dataset')}</dt>
         <dd>
-          {state.datasetName}: {fields.map((field) => `${field.name} (${field.type})`).join(', ')}
-          {state.primaryKey && ` — ${t('wizard.primaryKey')}: ${state.primaryKey}`}
+          {state.datasetName} — {fields.map((field) => `${field.name} (${field.type})`).join(', ')}
+          {state.primaryKey &&
+            ` — ${t('common.labelValue', { label: t('wizard.primaryKey'), value: state.primaryKey })}`}
         </dd>
         <dt>{t('wizard.step.dataflow')}</dt>
         <dd>
           {state.flowName} — {describeSchedule(i18n, scheduleParams as never)}
-          {state.deltaColumn && ` — ${t('wizard.deltaColumn')}: ${state.deltaColumn}`}
+          {state.deltaColumn &&
+            ` — ${t('common.labelValue', { label: t('wizard.deltaColumn'), value: state.deltaColumn })}`}
         </dd>
         <dt>{t('wizard.errorThreshold')}</dt>
         <dd>{i18n.number(Number(state.errorThreshold))}</dd>

@@ -195,9 +195,7 @@ export function SourceStep({
             />
           </div>
           {isTable ? (
-            <p>
-              {t('wizard.tableName')}: <code>{state.selected.path}</code>
-            </p>
+            <p>{t('common.labelValue', { label: t('wizard.tableName'), value: state.selected.path })}</p>
           ) : (
             <>
               <div className="field">

@@ -38,10 +38,14 @@ export function proposeMapping(columns: ColumnInfo[]): MappingRow[] {
   }));
 }
 
-export function fieldsOf(rows: MappingRow[]): DatasetField[] {
+/** Builds the dataset fields; a primary key field is required, since every row needs its key. */
+export function fieldsOf(rows: MappingRow[], primaryKey: string): DatasetField[] {
   return rows
     .filter((row) => row.include)
-    .map((row) => ({ name: row.destination, type: row.type, ...(row.required ? { required: true } : {}) }));
+    .map((row) => {
+      const required = row.required || row.destination === primaryKey;
+      return { name: row.destination, type: row.type, ...(required ? { required: true } : {}) };
+    });
 }
 
 export function rulesOf(rows: MappingRow[]): MappingRule[] {
