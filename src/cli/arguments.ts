@@ -8,7 +8,7 @@ const RELATIVE_TIME = /^now(?:([+-])(\d+)([smhd]))?$/i;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
- * A time option for the API. `now`, `now-2h` and `now+30m` become ISO-8601 UTC against the given
+ * Converts a time option for the API. `now`, `now-2h` and `now+30m` become ISO-8601 UTC against the given
  * clock reading; ISO-8601 and epoch seconds pass through unchanged, because the server validates
  * them and explains any rejection by its error code.
  */
@@ -17,7 +17,9 @@ export function timeArgument(value: string, option: string, nowMs: number, t: Tr
   const relative = RELATIVE_TIME.exec(text);
   if (relative) {
     const [, sign, amount, unit] = relative;
-    const offset = sign ? Number(amount) * UNIT_MS[unit!.toLowerCase()]! * (sign === '-' ? -1 : 1) : 0;
+    let offset = 0;
+    if (sign) offset = Number(amount) * UNIT_MS[unit!.toLowerCase()]!;
+    if (sign === '-') offset = -offset;
     // Whole seconds: the windows people type are on seconds, and so are epoch-seconds requests.
     return formatInstant(Math.floor((nowMs + offset) / 1000) * 1000);
   }

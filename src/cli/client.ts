@@ -29,7 +29,7 @@ export interface Problem {
   errors?: { path: string; message: string }[];
 }
 
-/** The API answered with an error status. */
+/** The API responded with an error status. */
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
     super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
@@ -141,7 +141,7 @@ export class ApiClient {
     throw new ApiError(await readProblem(response));
   }
 
-  /** The absolute URL of an API path or of a `_links` href given by the server. */
+  /** Builds the absolute URL of an API path or of a `_links` href given by the server. */
   url(pathname: string, query: RequestOptions['query'] = {}): URL {
     const url = new URL(pathname, this.settings.server);
     for (const [name, value] of Object.entries(query)) {
@@ -158,7 +158,7 @@ async function readProblem(response: Response): Promise<Problem> {
     const body = JSON.parse(text) as Partial<Problem>;
     if (body && typeof body === 'object') return { ...body, status: response.status };
   } catch {
-    // Not JSON: a proxy or an older server answered. The status alone is reported.
+    // Not JSON: a proxy or an older server responded, so only the status is reported.
   }
   return { status: response.status };
 }

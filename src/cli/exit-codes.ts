@@ -3,7 +3,7 @@
 
 export const exitCodes = {
   ok: 0,
-  /** The API answered with an error (problem+json), other than authentication. */
+  /** The API responded with an error (problem+json), other than authentication. */
   apiError: 1,
   /** The command line is wrong: unknown command or option, missing or invalid value. */
   usage: 2,

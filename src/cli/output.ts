@@ -39,7 +39,7 @@ function displayWidth(text: string): number {
   return [...text.normalize('NFC')].length;
 }
 
-/** An API time (ISO-8601 UTC) in the local time zone with its offset, so that it is unambiguous. */
+/** Formats an API time (ISO-8601 UTC) in the local time zone with its offset, so that it is unambiguous. */
 export function formatTime(iso: string | null | undefined, timeZone = localTimeZone()): string {
   if (!iso) return '—';
   try {
@@ -76,7 +76,7 @@ export function formatBytes(bytes: number, t: Translator): string {
   return `${t.formatNumber(rounded)} ${units[unit]}`;
 }
 
-/** A text progress bar such as `[██████░░░░░░░░░░░░░░]  30 %`. */
+/** Draws a text progress bar such as `[██████░░░░░░░░░░░░░░]  30 %`. */
 export function progressBar(fraction: number, width = 30): string {
   const clamped = Math.min(1, Math.max(0, fraction));
   const filled = Math.round(clamped * width);

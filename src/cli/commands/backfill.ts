@@ -6,7 +6,7 @@ import { formatTable, formatTime } from '../output.ts';
 
 const reprocessChoices = ['none', 'failed', 'all'] as const;
 
-/** One window of a backfill answer: a created run, or in a dry run the window it would get. */
+/** One window of a backfill response: a created run, or in a dry run the window it would get. */
 interface BackfillWindow {
   id?: string;
   runId?: string | null;
@@ -17,7 +17,7 @@ interface BackfillWindow {
   existingRunId?: string | null;
 }
 
-interface BackfillAnswer {
+interface BackfillResponse {
   dryRun?: boolean;
   windows?: BackfillWindow[];
   runs?: BackfillWindow[];
@@ -52,14 +52,14 @@ async function backfill(context: CommandContext): Promise<void> {
     dryRun: flags.dryRun === true,
   };
 
-  const answer = await context.client.json<BackfillAnswer | BackfillWindow[]>(
+  const response = await context.client.json<BackfillResponse | BackfillWindow[]>(
     'POST',
     `/api/v1/flows/${encodeURIComponent(flags.flow)}/backfill`,
     { body },
   );
-  if (context.flags.json) return context.json(answer);
+  if (context.flags.json) return context.json(response);
 
-  const windows = Array.isArray(answer) ? answer : (answer.runs ?? answer.windows ?? answer.items ?? []);
+  const windows = Array.isArray(response) ? response : (response.runs ?? response.windows ?? response.items ?? []);
   if (flags.quiet) return windows.forEach((window) => context.say(window.id ?? window.runId ?? ''));
 
   if (windows.length > 0) {

@@ -176,7 +176,7 @@ async function retryRun(context: CommandContext, id: string): Promise<number | v
   );
 }
 
-// `--watch` follows the new run and its exit code says how the run ended; otherwise the run is
+// `--watch` follows the new run, and the exit code reports how the run ended; otherwise the run is
 // printed (JSON), or its id alone (`--quiet`, for `RUN_ID=$(…)`), or a sentence.
 async function reportNewRun(
   context: CommandContext,

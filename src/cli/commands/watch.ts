@@ -46,7 +46,9 @@ function progressLine(run: Run, context: CommandContext): string {
   const progress = run.metrics?.progress ?? {};
   const records = progress.recordsRead ?? run.metrics?.recordSummary?.inputRecordCount ?? 0;
   const total = progress.totalBytes ?? 0;
-  const fraction = run.status === 'success' ? 1 : total > 0 ? (progress.bytesRead ?? 0) / total : 0;
+  let fraction = 0;
+  if (run.status === 'success') fraction = 1;
+  else if (total > 0) fraction = (progress.bytesRead ?? 0) / total;
   const bytes = progress.bytesRead === undefined ? '' : ` · ${formatBytes(progress.bytesRead, t)}`;
   return `${progressBar(fraction)}  ${statusLabel(run, t)} · ${t.t('msg.progressRecords', { count: t.formatNumber(records) })}${bytes}`;
 }

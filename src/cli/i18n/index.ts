@@ -19,7 +19,7 @@ const catalogs: Record<Locale, { messages: Record<MessageKey, string>; errors: R
 };
 
 /**
- * The language of the messages, from the environment as POSIX orders it: LC_ALL, then LC_MESSAGES,
+ * Detects the language of the messages from the environment, in the POSIX order: LC_ALL, then LC_MESSAGES,
  * then LANG. A value starting with `fr` selects French; anything else English.
  */
 export function detectLocale(env: NodeJS.ProcessEnv): Locale {
