@@ -233,12 +233,46 @@ export function nextWindows(schedule: Schedule, afterMs: number, count: number):
 }
 
 /**
- * Yields the windows of the chain from the one that contains `fromMs` on, including the window
- * before the start time even without backfill, so that a backfill range before the start time
- * splits into one window.
+ * Yields the windows of the chain from the one that contains `fromMs` on, for backfills. Before
+ * the start time the schedule's grid extends backwards, so that a range before the start time
+ * splits into the flow's own windows; they chain into the regular windows at the start time.
  */
-export function windowsFrom(schedule: Schedule, fromMs: number): Generator<ScheduledWindow> {
-  return windowsAfter({ ...schedule, backfill: true }, chainPointBefore(schedule, fromMs + 1));
+export function* windowsFrom(schedule: Schedule, fromMs: number): Generator<ScheduledWindow> {
+  const regular = { ...schedule, backfill: false };
+  if (fromMs >= schedule.startMs) {
+    yield* windowsAfter(regular, chainPointBefore(schedule, fromMs + 1));
+    return;
+  }
+
+  let start = gridPointAtOrBefore(schedule, fromMs);
+  const earlier = { ...regular, startMs: start, endMs: null };
+  while (start < schedule.startMs) {
+    const end = Math.min(nextGridPoint(earlier, start), schedule.startMs);
+    yield { startMs: start, endMs: end, dueAt: end };
+    start = end;
+  }
+  yield* windowsAfter(regular, null);
+}
+
+// The grid point at or before `ms`, for `ms` before the start time: the start time moved back by
+// whole steps, or for cron the latest occurrence.
+function gridPointAtOrBefore(schedule: Schedule, ms: number): number {
+  const fixed = FIXED_STEP_MS[schedule.frequency];
+  if (fixed !== undefined) {
+    const period = fixed * schedule.interval;
+    return schedule.startMs - Math.ceil((schedule.startMs - ms) / period) * period;
+  }
+
+  const days = CALENDAR_STEP_DAYS[schedule.frequency];
+  if (days !== undefined) {
+    const approxPeriod = days * schedule.interval * 86_400_000;
+    let k = -Math.ceil((schedule.startMs - ms) / approxPeriod) - 1;
+    while (calendarPoint(schedule, k + 1) <= ms) k += 1;
+    return calendarPoint(schedule, k);
+  }
+
+  const [previous] = cronOf(schedule).previousRuns(1, new Date(ms + 1));
+  return previous ? previous.getTime() : ms;
 }
 
 // A cursor from which windowsAfter reaches every window due after `ms`: null (the very beginning)

@@ -7,6 +7,7 @@ import {
   parseScheduleParams,
   windowsAfter,
   windowsDueBetween,
+  windowsFrom,
   type ScheduledWindow,
 } from '../../src/domain/schedule.ts';
 
@@ -234,5 +235,53 @@ describe('schedule', () => {
       'TIME_WITHOUT_OFFSET',
     );
     assert.equal(parseScheduleParams({ frequency: 'day', interval: 1, startTime: start }).timezone, 'UTC');
+  });
+});
+
+describe('schedule backfill grid', () => {
+  test('extends backwards before the start time', () => {
+    const schedule = parseScheduleParams({ frequency: 'hour', interval: 1, startTime: '2026-01-01T09:00:00Z' });
+    const windows: ScheduledWindow[] = [];
+    for (const window of windowsFrom(schedule, ms('2026-01-01T06:30:00Z'))) {
+      windows.push(window);
+      if (windows.length === 5) break;
+    }
+    assert.deepEqual(
+      windows.map((w) => iso(w.startMs)),
+      [
+        '2026-01-01T06:00:00Z',
+        '2026-01-01T07:00:00Z',
+        '2026-01-01T08:00:00Z',
+        '2026-01-01T09:00:00Z',
+        '2026-01-01T10:00:00Z',
+      ],
+    );
+    assertChained(windows);
+  });
+
+  test('daily grid before the start keeps local time', () => {
+    const schedule = parseScheduleParams({
+      frequency: 'day',
+      interval: 1,
+      startTime: '2026-04-01T02:30:00+02:00',
+      timezone: 'Europe/Paris',
+    });
+    const windows: ScheduledWindow[] = [];
+    for (const window of windowsFrom(schedule, ms('2026-03-27T12:00:00Z'))) {
+      windows.push(window);
+      if (windows.length === 6) break;
+    }
+    assert.deepEqual(
+      windows.map((w) => local(w.dueAt)),
+      [
+        '2026-03-28T02:30:00',
+        '2026-03-29T03:00:00',
+        '2026-03-30T02:30:00',
+        '2026-03-31T02:30:00',
+        '2026-04-01T02:30:00',
+        '2026-04-02T02:30:00',
+      ],
+    );
+    assertChained(windows);
   });
 });
