@@ -63,11 +63,13 @@ try {
   );
   let records = 0;
   let bytes = 0;
+  let readingRss = 0;
   for await (const batch of stream.batches) {
     if ('records' in batch) {
       records += batch.records.length;
       bytes += batch.bytesRead;
     }
+    readingRss = Math.max(readingRss, process.memoryUsage.rss());
   }
   await stream.close();
   const seconds = (performance.now() - start) / 1000;

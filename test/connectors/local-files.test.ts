@@ -254,6 +254,22 @@ describe('local-files connector', () => {
     );
   });
 
+  test('inference samples the end of a large file', async () => {
+    const { folder, context } = setup();
+    const rows = Array.from({ length: 100_000 }, (_, index) => `${10000 + (index % 80000)};${index}`);
+    rows.push('2A004;100000');
+    fs.writeFileSync(path.join(folder, 'large.csv'), ['code;n', ...rows, ''].join('\n'));
+    const explored = await connector.explore(context, { object: 'large.csv' });
+    assert.ok(Number(explored.preview?.detected?.sampledRows) > 1000);
+    assert.deepEqual(
+      explored.preview?.columns.map((column) => [column.name, column.type]),
+      [
+        ['code', 'string'],
+        ['n', 'integer'],
+      ],
+    );
+  });
+
   test('malformed rows become row errors in place', async () => {
     const { folder, context } = setup();
     fs.writeFileSync(path.join(folder, 'bad.csv'), 'a,b\n1,2\n3\n4,5\n"6,7\n');

@@ -2,6 +2,7 @@ import { toConnectorError } from '../errors.ts';
 import { batchParsedFile, sampleParsedFile, type BatchOrErrors } from '../formats/batches.ts';
 import { openFile } from '../formats/open-file.ts';
 import { resolveFormatOptions } from '../formats/options.ts';
+import { sampleSpread, type SpreadSettings } from '../formats/spread-sample.ts';
 import { detectedColumnFormats, inferColumns, INFERENCE_SAMPLE_ROWS } from '../inference.ts';
 import type {
   ConnectionContext,
@@ -70,7 +71,7 @@ export function createFileConnector(spec: ConnectionSpec, openFileSystem: OpenFi
             })),
             totalBytes: files.reduce((total, file) => total + file.sizeBytes, 0),
           },
-          batches: readFiles(session, files, request.source, request.batchSize ?? DEFAULT_BATCH_SIZE),
+          batches: readFiles(session, files, request.source, request.batchSize ?? DEFAULT_BATCH_SIZE, context.signal),
           close: () => session.close(),
         };
       } catch (error) {
@@ -86,11 +87,16 @@ async function* readFiles(
   files: FileEntry[],
   source: SourceDescriptor,
   batchSize: number,
+  signal: AbortSignal | undefined,
 ): AsyncGenerator<BatchOrErrors> {
   for (const file of files) {
     try {
       const parsed = await openFile(session.source(file), resolveFormatOptions(source.data, file.name));
-      yield* batchParsedFile(parsed, file.path, batchSize);
+      for await (const batch of batchParsedFile(parsed, file.path, batchSize)) {
+        // A cancelled read stops between batches; the caller that aborted knows why.
+        if (signal?.aborted) return;
+        yield batch;
+      }
     } catch (error) {
       throw toConnectorError(error, `${session.label}/${file.path}`);
     }
@@ -115,15 +121,34 @@ async function explore(session: FileSystemSession, request: ExploreRequest): Pro
   }
 
   const entry = await session.stat(normalizeRelative(request.object, 'object'));
-  const parsed = await openFile(session.source(entry), resolveFormatOptions(request.data, entry.name));
+  const file = session.source(entry);
+  const parsed = await openFile(file, resolveFormatOptions(request.data, entry.name));
   const sample = await sampleParsedFile(parsed, INFERENCE_SAMPLE_ROWS);
-  const columns = inferColumns(sample.columns, sample.records);
+  const detected = parsed.detected;
+  const spread =
+    detected.format === 'delimited' && detected.compression === 'none'
+      ? await sampleSpread(file, spreadSettings(detected), sample.columns)
+      : [];
+  const columns = inferColumns(sample.columns, [...sample.records, ...spread]);
   return {
     items: [],
     preview: {
       columns,
       rows: sample.records.slice(0, request.previewRows ?? DEFAULT_PREVIEW_ROWS),
-      detected: { ...parsed.detected, columns: detectedColumnFormats(columns), sampledRows: sample.records.length },
+      detected: {
+        ...parsed.detected,
+        columns: detectedColumnFormats(columns),
+        sampledRows: sample.records.length + spread.length,
+      },
     },
+  };
+}
+
+function spreadSettings(detected: Record<string, unknown>): SpreadSettings {
+  return {
+    encoding: detected.encoding as SpreadSettings['encoding'],
+    delimiter: detected.columnDelimiter as string,
+    quoteChar: detected.quoteChar as string,
+    escapeChar: detected.escapeChar as string,
   };
 }

@@ -8,6 +8,8 @@ export interface FileSource {
   sizeBytes: number;
   /** Streams the file's bytes from the start. */
   open(): Readable;
+  /** Streams the bytes from `start` to `end` inclusive, to sample rows away from the start. */
+  openRange?(start: number, end: number): Readable;
   /** Random access to the bytes, which Parquet needs to read its footer and column chunks. */
   asyncBuffer(): Promise<AsyncBuffer>;
 }

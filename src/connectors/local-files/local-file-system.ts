@@ -80,6 +80,7 @@ export async function openLocalFileSystem(context: ConnectionContext): Promise<F
         name: entry.path,
         sizeBytes: entry.sizeBytes,
         open: () => fs.createReadStream(absolute, { highWaterMark: READ_CHUNK_BYTES }),
+        openRange: (start, end) => fs.createReadStream(absolute, { start, end }),
         asyncBuffer: () => asyncBufferFromFile(absolute),
       };
     },

@@ -127,6 +127,7 @@ export async function openSftpFileSystem(context: ConnectionContext): Promise<Fi
         name: entry.path,
         sizeBytes: entry.sizeBytes,
         open: () => sftp.createReadStream(absolute, { highWaterMark: READ_CHUNK_BYTES }),
+        openRange: (start, end) => sftp.createReadStream(absolute, { start, end }),
         asyncBuffer: async () => {
           const handle = await call<Buffer>((done) => sftp.open(absolute, 'r', done));
           return {

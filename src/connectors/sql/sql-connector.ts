@@ -86,7 +86,7 @@ export function createSqlConnector(spec: ConnectionSpec, openSession: OpenSqlSes
         });
         return {
           plan: { objects: [{ name: qualifiedName(table) }] },
-          batches: batchesOf(rows, qualifiedName(table), session.label),
+          batches: batchesOf(rows, qualifiedName(table), session.label, context.signal),
           close: () => session.close(),
         };
       } catch (error) {
@@ -117,10 +117,13 @@ async function* batchesOf(
   rows: AsyncIterable<RecordBatch['records']>,
   origin: string,
   label: string,
+  signal: AbortSignal | undefined,
 ): AsyncGenerator<RecordBatch> {
   let firstRowNumber = 1;
   try {
     for await (const records of rows) {
+      // A cancelled read stops between batches; the caller that aborted knows why.
+      if (signal?.aborted) return;
       yield { records, origin, firstRowNumber, bytesRead: 0 };
       firstRowNumber += records.length;
     }
@@ -134,6 +137,13 @@ export function qualifiedName(table: TableRef): string {
 }
 
 function tableNameOf(source: SourceDescriptor): string {
+  if (source.data.format !== undefined && source.data.format !== 'tabular') {
+    throw new ConnectorError(
+      'UNSUPPORTED_FORMAT',
+      `data.format '${source.data.format}' does not apply to a table; use "tabular".`,
+      false,
+    );
+  }
   const value = source.params.tableName;
   if (typeof value !== 'string' || value.trim() === '') {
     throw invalidSourceParams(
