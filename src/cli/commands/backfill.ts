@@ -1,27 +1,25 @@
 import { Command } from 'commander';
 import { choiceArgument, timeArgument } from '../arguments.ts';
 import { handler, withCommonOptions, type CliIo, type CommandContext } from '../context.ts';
+import type { MessageKey } from '../i18n/en.ts';
 import type { Translator } from '../i18n/index.ts';
 import { formatTable, formatTime } from '../output.ts';
 
 const reprocessChoices = ['none', 'failed', 'all'] as const;
 
-/** One window of a backfill response: a created run, or in a dry run the window it would get. */
+/** One window of a backfill response: created or skipped, and why. */
 interface BackfillWindow {
-  id?: string;
-  runId?: string | null;
-  status?: string;
-  windowStartTime?: string;
-  windowEndTime?: string;
-  params?: { windowStartTime?: string; windowEndTime?: string };
-  existingRunId?: string | null;
+  windowStartTime: string;
+  windowEndTime: string;
+  action: 'create' | 'skip';
+  reason: string;
+  existingRunId: string | null;
+  runId: string | null;
 }
 
 interface BackfillResponse {
-  dryRun?: boolean;
-  windows?: BackfillWindow[];
-  runs?: BackfillWindow[];
-  items?: BackfillWindow[];
+  dryRun: boolean;
+  windows: BackfillWindow[];
 }
 
 export function backfillCommand(io: CliIo, t: Translator): Command {
@@ -52,28 +50,30 @@ async function backfill(context: CommandContext): Promise<void> {
     dryRun: flags.dryRun === true,
   };
 
-  const response = await context.client.json<BackfillResponse | BackfillWindow[]>(
+  const response = await context.client.json<BackfillResponse>(
     'POST',
     `/api/v1/flows/${encodeURIComponent(flags.flow)}/backfill`,
     { body },
   );
   if (context.flags.json) return context.json(response);
 
-  const windows = Array.isArray(response) ? response : (response.runs ?? response.windows ?? response.items ?? []);
-  if (flags.quiet) return windows.forEach((window) => context.say(window.id ?? window.runId ?? ''));
+  const { windows } = response;
+  const created = windows.filter((window) => window.action === 'create');
+  if (flags.quiet) return created.forEach((window) => context.say(window.runId ?? ''));
 
   if (windows.length > 0) {
     context.say(
       formatTable(
-        [t.t('col.windowStart'), t.t('col.windowEnd'), t.t('col.id'), t.t('col.existing')],
+        [t.t('col.windowStart'), t.t('col.windowEnd'), t.t('col.action'), t.t('col.id'), t.t('col.existing')],
         windows.map((window) => [
-          formatTime(window.windowStartTime ?? window.params?.windowStartTime),
-          formatTime(window.windowEndTime ?? window.params?.windowEndTime),
-          window.id ?? window.runId ?? '—',
+          formatTime(window.windowStartTime),
+          formatTime(window.windowEndTime),
+          t.t(`backfill.${window.action}`, { reason: t.t(`backfill.reason.${window.reason}` as MessageKey) }),
+          window.runId ?? '—',
           window.existingRunId ?? '—',
         ]),
       ),
     );
   }
-  context.say(t.t(body.dryRun ? 'msg.backfillPreview' : 'msg.backfillCreated', { count: windows.length }));
+  context.say(t.t(body.dryRun ? 'msg.backfillPreview' : 'msg.backfillCreated', { count: created.length }));
 }

@@ -206,8 +206,8 @@ async function listRowErrors(context: CommandContext, id: string): Promise<void>
     return;
   }
 
-  const body = await context.client.json<{ items?: RowError[] } | RowError[]>('GET', `${runPath(id)}/errors`);
-  const items = Array.isArray(body) ? body : (body.items ?? []);
+  const body = await context.client.json<{ items: RowError[]; count?: number }>('GET', `${runPath(id)}/errors`);
+  const items = body.items;
   if (context.flags.json) return context.json(items);
   if (items.length === 0) return context.say(context.t.t('msg.empty'));
 
@@ -225,7 +225,7 @@ async function listRowErrors(context: CommandContext, id: string): Promise<void>
       ]),
     ),
   );
-  context.warn(t.t('msg.errorsTotal', { shown: items.length }));
+  context.warn(t.t('msg.errorsTotal', { shown: items.length, count: body.count ?? items.length }));
 }
 
 export function statusLabel(run: Run, t: Translator): string {
