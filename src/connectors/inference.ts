@@ -1,8 +1,8 @@
 import type { ColumnInfo, InferredType } from './types.ts';
 
-// Type inference from sample values. The rule is never to lose data: a column is proposed as a number
-// or a date only when every sampled value parses as one, so digit strings with leading zeros (postal
-// and INSEE codes, phone numbers) and codes that mix letters and digits (`2A004`) stay strings.
+// Type inference from sample values, which must never lose data. A column is proposed as a number or a
+// date only when every sampled value parses as one. Digit strings with leading zeros (postal and INSEE
+// codes, phone numbers) and codes that mix letters and digits (`2A004`) therefore stay strings.
 
 /** How many rows explore samples for inference: well beyond the preview rows. */
 export const INFERENCE_SAMPLE_ROWS = 1000;
@@ -14,7 +14,7 @@ export interface InferredColumn extends ColumnInfo {
   decimalSeparator?: '.' | ',';
 }
 
-/** What one sample value looks like. */
+/** The kind of one sample value. */
 type ValueKind =
   | { kind: 'empty' }
   | { kind: 'string' }
@@ -65,7 +65,9 @@ function classifyDate(text: string): ValueKind | undefined {
     const [, year, month, day, separator, hour, minute, seconds, fraction, offset] = isoTime;
     if (!validDate(+year!, +month!, +day!) || +hour! > 23 || +minute! > 59) return undefined;
     const time = `HH:mm${seconds ? ':ss' : ''}${fraction ? `.${'S'.repeat(fraction.length - 1)}` : ''}`;
-    const zone = offset ? (offset === 'Z' ? "'Z'" : 'XXX') : '';
+    let zone = '';
+    if (offset === 'Z') zone = "'Z'";
+    else if (offset) zone = 'XXX';
     return { kind: 'datetime', format: `yyyy-MM-dd${separator === 'T' ? "'T'" : ' '}${time}${zone}` };
   }
 
@@ -76,8 +78,10 @@ function classifyDate(text: string): ValueKind | undefined {
   const monthFirst = validDate(+year!, +first!, +second!);
   if (!dayFirst && !monthFirst) return undefined;
   if (hour !== undefined && (+hour > 23 || +minute! > 59)) return undefined;
-  const order = dayFirst && monthFirst ? 'either' : dayFirst ? 'day' : 'month';
-  const time = hour === undefined ? '' : seconds ? ' HH:mm:ss' : ' HH:mm';
+  let order: 'day' | 'month' | 'either' = dayFirst ? 'day' : 'month';
+  if (dayFirst && monthFirst) order = 'either';
+  let time = '';
+  if (hour !== undefined) time = seconds ? ' HH:mm:ss' : ' HH:mm';
   return { kind: hour === undefined ? 'date' : 'datetime', format: `/yyyy${time}`, dayFirst: order };
 }
 
@@ -160,7 +164,7 @@ export function inferColumns(columnNames: string[], records: Record<string, unkn
   );
 }
 
-/** The per-column facts a source connection's mapping needs, for `preview.detected.columns`. */
+/** Lists the per-column format and decimal separator for `preview.detected.columns`. */
 export function detectedColumnFormats(
   columns: InferredColumn[],
 ): Record<string, { format?: string; decimalSeparator?: string }> {

@@ -39,7 +39,7 @@ export function sftpServerUnavailable(): string | null {
   return null;
 }
 
-/** The `skip` option of an SFTP suite: the reason outside CI, and a thrown failure in CI. */
+/** Returns the `skip` option of an SFTP suite: the reason outside CI, and a thrown failure in CI. */
 export function skipUnlessSftp(): string | false {
   const reason = sftpServerUnavailable();
   if (reason && inCi) throw new Error(`${reason}; CI requires it.`);

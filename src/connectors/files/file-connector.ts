@@ -17,8 +17,8 @@ import type {
 import type { FileEntry, FileSystemSession, OpenFileSystem } from './file-system.ts';
 import { fileSelection, inWindow, normalizeRelative, selectFiles } from './select-files.ts';
 
-// What `local-files` and `sftp` share: selection of files by path, pattern and window, the formats,
-// and explore with a preview. Each only says how to list and open its files.
+// The part that `local-files` and `sftp` share: selection of files by path, pattern and window, the
+// formats, and explore with a preview. Each of them only lists and opens its files.
 
 export const DEFAULT_BATCH_SIZE = 5000;
 const DEFAULT_PREVIEW_ROWS = 20;
@@ -93,7 +93,7 @@ async function* readFiles(
     try {
       const parsed = await openFile(session.source(file), resolveFormatOptions(source.data, file.name));
       for await (const batch of batchParsedFile(parsed, file.path, batchSize)) {
-        // A cancelled read stops between batches; the caller that aborted knows why.
+        // A cancelled read stops between batches without an error, because the caller aborted it.
         if (signal?.aborted) return;
         yield batch;
       }

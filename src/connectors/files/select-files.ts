@@ -26,7 +26,7 @@ export function fileSelection(params: Record<string, unknown>): FileSelection {
   return { path: normalizeRelative(value, 'params.path'), recursive };
 }
 
-/** A relative path with `/` separators and no `.` segments; `..` segments are kept for the roots check. */
+/** Normalizes a relative path to `/` separators without `.` segments. `..` segments stay for the roots check. */
 export function normalizeRelative(value: string, field: string): string {
   const slashed = value.replace(/\\/g, '/').trim();
   if (slashed.startsWith('/')) {
@@ -73,8 +73,8 @@ async function listFiles(session: FileSystemSession, folder: string, recursive: 
 }
 
 /**
- * A file belongs to the window `[startMs, endMs)` of its last-modified time: a file modified exactly
- * at the start is read, one modified exactly at the end waits for the next window.
+ * Tells whether a file's last-modified time is in the window `[startMs, endMs)`. A file modified
+ * exactly at the start is read, and one modified exactly at the end waits for the next window.
  */
 export function inWindow(entry: FileEntry, window: ReadWindow): boolean {
   // Flooring sub-millisecond times keeps the comparison exact against millisecond bounds.

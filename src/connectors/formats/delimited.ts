@@ -22,8 +22,8 @@ export function parseDelimited(
   origin: string,
 ): { items: AsyncIterable<ParsedItem[]>; columns: () => string[] } {
   let columns: string[] = [];
-  // csv-parse reports a skipped row from its parsing loop, ahead of the records still buffered; the
-  // number of records parsed before it puts the error back in its place.
+  // csv-parse reports a skipped row from its parsing loop, ahead of the records still buffered. The
+  // count of records parsed before it puts the error back in its place.
   const skipped: { recordsBefore: number; message: string; rawValue: string }[] = [];
 
   const parser = parse({

@@ -26,8 +26,8 @@ export function decodeSample(sample: Buffer, encoding: TextEncoding): string {
 }
 
 /**
- * The candidate that splits the first records into the same number of fields, the most fields
- * winning; counts ignore delimiters inside quotes.
+ * Picks the candidate that splits the first records into the same number of fields, the most fields
+ * winning. Counts ignore delimiters inside quotes.
  */
 export function detectDelimiter(text: string, quoteChar = '"'): string {
   const counts = countDelimitersPerRecord(text, quoteChar);
@@ -83,7 +83,7 @@ export function sampleRecords(text: string, delimiter: string, quoteChar: string
   }
 }
 
-/** A first row is a header unless one of its values reads as a number, a date or a boolean. */
+/** Tells whether the first row is a header: it is, unless one of its values reads as a number, a date or a boolean. */
 export function detectHeader(records: string[][]): boolean {
   const first = records[0];
   if (!first) return true;

@@ -32,7 +32,7 @@ const ENCODING_ALIASES: Record<string, TextEncoding> = {
 
 const DELIMITER_NAMES: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
 
-/** The format a file name suggests, ignoring a `.gz` suffix. */
+/** Guesses the format from a file name, ignoring a `.gz` suffix. */
 export function formatFromFileName(fileName: string): FileFormat | undefined {
   const name = fileName.toLowerCase().replace(/\.gz$/, '');
   if (/\.(csv|tsv|txt|psv|dat)$/.test(name)) return 'delimited';

@@ -3,7 +3,7 @@ import type { SourceRecord } from '../types.ts';
 import type { FileSource } from './file-source.ts';
 import type { ParsedFile, ParsedItem } from './parsed-item.ts';
 
-// Parquet read one row group at a time through random access: memory holds one decoded row group,
+// Parquet read one row group at a time through random access: memory contains one decoded row group,
 // not the file. Codecs: hyparquet's built-in ones (uncompressed and Snappy).
 
 const ROWS_PER_CHUNK = 1000;
@@ -46,12 +46,15 @@ export async function openParquet(file: FileSource): Promise<ParsedFile> {
   };
 }
 
-/** 64-bit integers come back as bigint, which JSON cannot carry: numbers when exact, text otherwise. */
+/** Converts 64-bit integers, which JSON cannot carry, to numbers when exact and to text otherwise. */
 function plainRecord(row: Record<string, unknown>): SourceRecord {
   const record: SourceRecord = {};
-  for (const [name, value] of Object.entries(row)) {
-    record[name] =
-      typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value;
-  }
+  for (const [name, value] of Object.entries(row))
+    record[name] = typeof value === 'bigint' ? plainInteger(value) : value;
   return record;
+}
+
+function plainInteger(value: bigint): number | string {
+  const number = Number(value);
+  return Number.isSafeInteger(number) ? number : value.toString();
 }

@@ -11,7 +11,7 @@ export interface ParsedFile {
   columns(): string[];
   /** Source bytes consumed so far (compressed bytes for a gzip file). */
   bytesRead(): number;
-  /** What was detected or used to parse the file, to prefill a source connection's properties. */
+  /** The settings detected or used to parse the file, to prefill a source connection's properties. */
   detected: Record<string, unknown>;
   close(): void;
 }

@@ -5,7 +5,7 @@ import type { SourceRecord } from '../types.ts';
 import type { FileSource } from './file-source.ts';
 import type { TextEncoding } from './options.ts';
 
-// Rows from the middle and the end of a large delimited file, so that inference sees more than the
+// Rows from the middle and the end of a large delimited file, so that inference covers more than the
 // first rows. Each read starts inside a row, so the partial first and last lines are dropped, and
 // rows whose field count differs from the header's (a quoted newline cut in two) are left out.
 

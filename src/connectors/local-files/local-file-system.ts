@@ -22,7 +22,7 @@ export async function openLocalFileSystem(context: ConnectionContext): Promise<F
     );
   }
 
-  /** The real absolute path of a relative path, checked against the roots. */
+  /** Resolves a relative path to its real absolute path, rejecting one outside the roots. */
   async function resolve(relative: string): Promise<string> {
     const lexical = path.resolve(folder, relative);
     if (!insideAny(lexical, roots)) throw outside(lexical, relative);
@@ -100,7 +100,7 @@ export async function realRoots(fileRoots: string[]): Promise<string[]> {
   return roots;
 }
 
-/** The account's folder: relative to the first root, or absolute inside a root. */
+/** Resolves the account's folder, given relative to the first root or absolute inside a root. */
 async function accountFolder(value: unknown, roots: string[]): Promise<string> {
   if (value !== undefined && value !== null && typeof value !== 'string') {
     throw invalidConnectionParams(
@@ -126,7 +126,9 @@ async function accountFolder(value: unknown, roots: string[]): Promise<string> {
   }
   const stats = await fs.promises.stat(real);
   if (!stats.isDirectory()) {
-    throw invalidConnectionParams(`auth.params.folder '${given}' is a file; give the folder that holds the files.`);
+    throw invalidConnectionParams(
+      `auth.params.folder '${given}' is a file, not a folder; give the folder that contains the files.`,
+    );
   }
   return real;
 }

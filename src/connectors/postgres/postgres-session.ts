@@ -5,7 +5,7 @@ import { wallClock } from '../sql/wall-clock.ts';
 import type { ColumnInfo, ConnectionContext, InferredType, SourceRecord } from '../types.ts';
 
 // PostgreSQL through `pg`. Rows are read with `DECLARE … CURSOR` and `FETCH n` inside a read-only
-// transaction, so the server holds the result and the process holds one batch.
+// transaction, so the server keeps the result and the process keeps one batch.
 
 const DATE_OID = 1082;
 const TIMESTAMP_OID = 1114;

@@ -71,7 +71,7 @@ export async function openSftpFileSystem(context: ConnectionContext): Promise<Fi
     );
   });
 
-  /** The absolute remote path of a path relative to the folder, which may not leave the folder. */
+  /** Resolves a path relative to the folder to an absolute remote path, rejecting one that leaves the folder. */
   function remotePath(relative: string): string {
     const absolute = path.posix.resolve(folder, relative);
     if (absolute !== folder && !absolute.startsWith(folder === '/' ? '/' : `${folder}/`)) {

@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../types.ts';
 
-/** The account of a database server: PostgreSQL, MySQL or MariaDB. */
+/** Builds the account schema of a database server: PostgreSQL, MySQL or MariaDB. */
 export function databaseAuthSpec(defaultPort: number): JsonSchema {
   return {
     type: 'object',
@@ -16,7 +16,7 @@ export function databaseAuthSpec(defaultPort: number): JsonSchema {
   };
 }
 
-/** A table source connection: `{"data":{"format":"tabular"},"params":{"tableName":"public.customers"}}`. */
+/** Builds the schema of a table source connection: `{"data":{"format":"tabular"},"params":{"tableName":"public.customers"}}`. */
 export function tableSourceSpec(example: string): JsonSchema {
   return {
     type: 'object',

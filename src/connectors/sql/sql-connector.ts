@@ -13,8 +13,8 @@ import {
 import type { OpenSqlSession, SqlSession, TableRef } from './sql-session.ts';
 import { timeZoneOf } from './wall-clock.ts';
 
-// What `postgres`, `mysql` and `sqlite` share: a table name is accepted only when discovery lists it,
-// and only discovered names reach SQL text, quoted by the dialect; window bounds are bind parameters.
+// The part that `postgres`, `mysql` and `sqlite` share. A table name is accepted only when discovery
+// lists it, and only discovered names reach SQL text, quoted by the dialect. Window bounds are bind parameters.
 
 const DEFAULT_PREVIEW_ROWS = 20;
 
@@ -122,7 +122,7 @@ async function* batchesOf(
   let firstRowNumber = 1;
   try {
     for await (const records of rows) {
-      // A cancelled read stops between batches; the caller that aborted knows why.
+      // A cancelled read stops between batches without an error, because the caller aborted it.
       if (signal?.aborted) return;
       yield { records, origin, firstRowNumber, bytesRead: 0 };
       firstRowNumber += records.length;
@@ -153,7 +153,7 @@ function tableNameOf(source: SourceDescriptor): string {
   return value.trim();
 }
 
-/** The discovered table that a name designates: `schema.table`, or `table` in the default schema. */
+/** Finds the discovered table that a name designates: `schema.table`, or `table` in the default schema. */
 export async function findTable(session: SqlSession, tableName: string): Promise<TableRef> {
   const tables = await session.listTables();
   const found =

@@ -5,7 +5,7 @@ import { invalidSourceParams } from '../errors.ts';
 // flow's zone, so the window's instants become wall-clock times in that zone for the query.
 
 /**
- * The wall-clock time of an instant in a zone, as `YYYY-MM-DD HH:mm:ss.SSS`, made monotonic across a
+ * Returns the wall-clock time of an instant in a zone, as `YYYY-MM-DD HH:mm:ss.SSS`, made monotonic across a
  * backward clock change: during the repeated hour the result stays at the wall-clock time the change
  * jumped back from. A repeated wall-clock value is then read by the window of its first occurrence,
  * and bounds of consecutive windows never go backwards, so no row is read twice.
@@ -51,7 +51,7 @@ export function timeZoneOf(value: string | undefined): string {
 }
 
 /**
- * The shortest text form of a wall-clock bound: trailing zero fractions, seconds and a midnight time
+ * Returns the shortest text form of a wall-clock bound: trailing zero fractions, seconds and a midnight time
  * are dropped. Text comparison against ISO-like values of any precision then orders as time does:
  * `2026-12-04` is at or after the bound `2026-12-04`, and before `2026-12-04 10:00`.
  */

@@ -82,7 +82,7 @@ async function* streamWindow(database: Database.Database, query: WindowQuery): A
   if (batch.length > 0) yield batch;
 }
 
-/** The database file: relative to the first file root, or absolute inside a root. */
+/** Resolves the database file, given relative to the first file root or absolute inside a root. */
 async function databaseFile(given: string, fileRoots: string[]): Promise<string> {
   const roots = await realRoots(fileRoots);
   const lexical = path.resolve(roots[0]!, given);
