@@ -5,20 +5,24 @@ import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
 import { CSV_COLUMNS, writeCsv } from './csv-file.ts';
 import { BENCH_TOKEN, createCsvFlow, startServer, type RunningServer } from './server.ts';
-import { integerArgument, makeTempDir, median, printHeader, removeTempDir, round } from './support.ts';
+import { argument, integerArgument, makeTempDir, median, printHeader, removeTempDir, round } from './support.ts';
 
 // Listing one flow's runs with a million runs in the store, against a real `tributary serve` on
 // loopback with its default SQLite databases: first idle, then while the same server ingests a
 // CSV file of a million rows. The runs are inserted with SQL in bulk, spread over 100 flows.
 //
 //   node --import tsx bench/api-runs.ts [--runs-in-store 1000000] [--ingest-rows 1000000] [--runs 3]
-//     [--duration-s 10] [--connections 10]
+//     [--duration-s 10] [--connections 1,10] [--profile-dir /tmp/prof]
+//
+// With one connection the latency is the server's own time per request; with ten, requests also
+// queue behind each other. `--profile-dir` makes the server write a CPU profile there when it stops.
 
 const runsInStore = integerArgument('runs-in-store', 1_000_000);
 const ingestRows = integerArgument('ingest-rows', 1_000_000);
 const runs = integerArgument('runs', 3);
 const durationSeconds = integerArgument('duration-s', 10);
-const connections = integerArgument('connections', 10);
+const connectionCounts = argument('connections', '1,10').split(',').map(Number);
+const profileDir = argument('profile-dir', '');
 const FLOWS = 100;
 const HOUR_MS = 3_600_000;
 
@@ -105,10 +109,14 @@ function fillStore(file: string, flowId: string): void {
   }
 }
 
-async function listRuns(
-  server: RunningServer,
-  flowId: string,
-): Promise<{ p50: number; p99: number; requests: number; errors: number }> {
+interface Latency {
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+}
+
+async function listRuns(server: RunningServer, flowId: string, connections: number): Promise<Latency> {
   const result = await autocannon({
     url: `${server.url}/api/v1/runs?property=flowId==${flowId}&limit=50`,
     connections,
@@ -123,6 +131,20 @@ async function listRuns(
   };
 }
 
+/** Measures every connection count once, printing each line; returns the figures by count. */
+async function measureAll(server: RunningServer, flowId: string, label: string): Promise<Map<number, Latency>> {
+  const figures = new Map<number, Latency>();
+  for (const connections of connectionCounts) {
+    const result = await listRuns(server, flowId, connections);
+    figures.set(connections, result);
+    console.log(
+      `${label} connections=${connections}: p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+        `${Math.round(result.requests / durationSeconds)} requests/s, ${result.errors} errors`,
+    );
+  }
+  return figures;
+}
+
 async function waitForStatus(server: RunningServer, runId: string, done: (status: string) => boolean): Promise<string> {
   for (;;) {
     const run = await server.api<{ status: string }>('GET', `/runs/${runId}`);
@@ -131,25 +153,33 @@ async function waitForStatus(server: RunningServer, runId: string, done: (status
   }
 }
 
-function report(label: string, results: { p50: number; p99: number; requests: number; errors: number }[]): void {
-  console.log(
-    `${label} median: p50 ${median(results.map((r) => r.p50))} ms, p99 ${median(results.map((r) => r.p99))} ms (goal < 50 ms), ` +
-      `${Math.round(median(results.map((r) => r.requests)) / durationSeconds)} requests/s`,
-  );
+function report(label: string, results: Map<number, Latency>[]): void {
+  for (const connections of connectionCounts) {
+    const figures = results.map((result) => result.get(connections)!);
+    console.log(
+      `${label} connections=${connections} median: p50 ${median(figures.map((r) => r.p50))} ms, ` +
+        `p99 ${median(figures.map((r) => r.p99))} ms (goal < 50 ms), ` +
+        `${Math.round(median(figures.map((r) => r.requests)) / durationSeconds)} requests/s`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
   printHeader(
-    `API run listing: ${runsInStore} runs in store, ${connections} connections, ${durationSeconds} s per run, ${runs} runs`,
+    `API run listing: ${runsInStore} runs in store, ${connectionCounts.join(' and ')} connections, ${durationSeconds} s per run, ${runs} runs`,
   );
   const dir = makeTempDir('api');
   const fileRoot = path.join(dir, 'files');
   fs.mkdirSync(path.join(fileRoot, 'orders'), { recursive: true });
-  const server = await startServer({ dataDir: path.join(dir, 'data'), fileRoot });
+  const server = await startServer({
+    dataDir: path.join(dir, 'data'),
+    fileRoot,
+    ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+  });
   try {
     const { flowId } = await createCsvFlow(server, {
       folder: 'orders',
-      path: 'orders.csv',
+      path: '*.csv',
       datasetName: 'orders',
       fields: FIELDS,
       scheduleParams: { frequency: 'once', startTime: new Date().toISOString(), backfill: false },
@@ -159,13 +189,7 @@ async function main(): Promise<void> {
     console.log(`# inserted ${runsInStore} runs in ${round((Date.now() - filled) / 1000, 1)} s`);
 
     const idle = [];
-    for (let index = 1; index <= runs; index += 1) {
-      const result = await listRuns(server, flowId);
-      idle.push(result);
-      console.log(
-        `run ${index} idle: p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.requests} requests, ${result.errors} errors`,
-      );
-    }
+    for (let index = 1; index <= runs; index += 1) idle.push(await measureAll(server, flowId, `run ${index} idle`));
     report('idle', idle);
 
     if (ingestRows === 0) return;
@@ -178,13 +202,10 @@ async function main(): Promise<void> {
         params: { startTime: now, windowStartTime: '1970-01-01T00:00:00Z', windowEndTime: now },
       });
       await waitForStatus(server, run.id, (status) => status !== 'scheduled');
-      const result = await listRuns(server, flowId);
+      busy.push(await measureAll(server, flowId, `run ${index} during ingest`));
       const status = (await server.api<{ status: string }>('GET', `/runs/${run.id}`)).status;
-      busy.push(result);
-      console.log(
-        `run ${index} during ingest: p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.requests} requests, ${result.errors} errors` +
-          (status === 'inProgress' ? '' : ` (the ingest ended before the measurement did: ${status})`),
-      );
+      if (status !== 'inProgress')
+        console.log(`  the ingest ended before the measurement did (${status}); rerun with more rows`);
       const final = await waitForStatus(server, run.id, (value) => !['scheduled', 'inProgress'].includes(value));
       const finished = await server.api<{
         metrics: { durationSummary?: { durationMs?: number }; recordSummary?: { outputRecordCount?: number } };

@@ -21,6 +21,8 @@ export interface ServerOptions {
   workers?: number;
   /** Extra environment, such as `TRIBUTARY_POLL_INTERVAL_MS`. */
   env?: Record<string, string>;
+  /** Node options before the script, such as `--cpu-prof`. */
+  nodeArgs?: string[];
 }
 
 export interface RunningProcess {
@@ -51,9 +53,14 @@ function environment(options: ServerOptions, port: number): NodeJS.ProcessEnv {
   };
 }
 
-function startProcess(command: 'serve' | 'worker', env: NodeJS.ProcessEnv, logFile: string): RunningProcess {
+function startProcess(
+  command: 'serve' | 'worker',
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  nodeArgs: string[] = [],
+): RunningProcess {
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [BIN, command], { env, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [...nodeArgs, BIN, command], { env, stdio: ['ignore', log, log] });
   fs.closeSync(log);
   return {
     child,
@@ -82,7 +89,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(options.dataDir, 'serve.log');
   fs.mkdirSync(options.dataDir, { recursive: true });
-  const server = startProcess('serve', environment(options, port), logFile);
+  const server = startProcess('serve', environment(options, port), logFile, options.nodeArgs);
 
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -121,7 +128,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
 /** Starts `tributary worker` processes on the same databases as a server. */
 export function startWorker(options: ServerOptions, index: number): RunningProcess {
-  return startProcess('worker', environment(options, 0), path.join(options.dataDir, `worker-${index}.log`));
+  return startProcess(
+    'worker',
+    environment(options, 0),
+    path.join(options.dataDir, `worker-${index}.log`),
+    options.nodeArgs,
+  );
 }
 
 export interface CsvFlowOptions {

@@ -127,7 +127,12 @@ export function printHeader(title: string): void {
   console.log(`# ${title}`);
   for (const line of machineDescription()) console.log(`# ${line}`);
   console.log('# 2 shared cores: other work runs at the same time, so figures are indicative.');
-  console.log(`# load average at start: ${os.loadavg().map((value) => round(value)).join(', ')}`);
+  console.log(
+    `# load average at start: ${os
+      .loadavg()
+      .map((value) => round(value))
+      .join(', ')}`,
+  );
 }
 
 /** Peak resident set size of this process so far, in MiB (`maxRSS` is in KiB). */
