@@ -5,6 +5,14 @@ import { TributaryError, type ErrorCode } from '../domain/errors.ts';
 
 export type StopKind = 'cancelled' | 'stalled' | 'timedOut' | 'leaseLost' | 'shutdown';
 
+const stopCodes: Record<StopKind, ErrorCode> = {
+  cancelled: 'RUN_CANCELLED',
+  stalled: 'RUN_STALLED',
+  timedOut: 'RUN_TIMED_OUT',
+  leaseLost: 'INTERNAL',
+  shutdown: 'INTERNAL',
+};
+
 export class RunStop extends Error {
   constructor(
     readonly kind: StopKind,
@@ -14,11 +22,9 @@ export class RunStop extends Error {
     this.name = 'RunStop';
   }
 
-  /** The error recorded on the run for stops that end it. */
+  /** Returns the error recorded on the run for stops that end it. */
   toRunError(): { code: ErrorCode; message: string } {
-    const code: ErrorCode =
-      this.kind === 'stalled' ? 'RUN_STALLED' : this.kind === 'timedOut' ? 'RUN_TIMED_OUT' : 'RUN_CANCELLED';
-    return { code, message: this.message };
+    return { code: stopCodes[this.kind], message: this.message };
   }
 }
 

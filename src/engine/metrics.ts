@@ -3,7 +3,7 @@ import type { Clock } from '../domain/time.ts';
 import { countDueRuns, countRunsByStatus } from '../store/runs/countRuns.ts';
 import type { Db } from '../store/runs/run.ts';
 
-/** What the engine reports to Prometheus as runs start and end. */
+/** Recorders of the engine's Prometheus metrics, called as runs start and end. */
 export interface EngineMetrics {
   runStarted(latenessMs: number): void;
   runFinished(status: 'success' | 'failed' | 'cancelled'): void;

@@ -2,8 +2,7 @@ import type { BatchWriter, DatasetRow, RowError } from '../datasets/types.ts';
 import type { Run } from '../store/runs/run.ts';
 
 // The narrow interfaces between the executor and the systems a run touches. The real ones read
-// through a connector and the mapper into the warehouse; tests plug in a small in-memory source and
-// a sink of their own.
+// through a connector and the mapper into the warehouse. Tests plug in a small in-memory source.
 
 /** Mapped records of one source batch, with the counts that progress and metrics need. */
 export interface SourceBatch {
@@ -24,12 +23,12 @@ export interface OpenedSource {
   close(): Promise<void>;
 }
 
-/** What one run reads: its window of the flow's source, already mapped to the dataset. */
+/** The source of one run: its window of the flow's source, already mapped to the dataset. */
 export interface RunSource {
   open(signal: AbortSignal): Promise<OpenedSource>;
 }
 
-/** Where one run writes: the dataset's batches in the warehouse. */
+/** The sink of one run: the dataset's batches in the warehouse. */
 export interface RunSink {
   findCommittedBatch(runId: string): Promise<{ id: string; recordCount: number } | null>;
   openBatch(runId: string): Promise<BatchWriter>;

@@ -178,7 +178,7 @@ function sourceDescriptor(source: SourceConnectionsTable): SourceDescriptor {
   };
 }
 
-/** What on-demand run checks need to know of a flow's source. */
+/** Facts about a flow's source that the on-demand run checks read. */
 export interface SourceInspector {
   /** Whether the flow reads a table (placed in windows by a delta column) or files. */
   sourceKind(flowId: string): Promise<'file' | 'table'>;

@@ -169,7 +169,7 @@ async function finish(deps: ExecutorDeps, run: Run, owner: string, metrics: RunM
     return;
   }
   if (stop.kind === 'leaseLost') {
-    log.warn('run lost its lease; another worker holds it');
+    log.warn('run lease lost to another worker');
     return;
   }
   const status = stop.kind === 'cancelled' ? 'cancelled' : 'failed';

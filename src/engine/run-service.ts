@@ -68,7 +68,7 @@ export interface BackfillWindow {
   windowStartTime: string;
   windowEndTime: string;
   action: 'create' | 'skip';
-  /** Why a window is skipped, or what its new run replaces. */
+  /** The reason a window is skipped, or the kind of run it gets. */
   reason: 'new' | 'succeeded' | 'failed' | 'pending' | 'reprocess';
   existingRunId: string | null;
   runId: string | null;
@@ -219,7 +219,7 @@ export class RunService {
     return run;
   }
 
-  /** Cancels a scheduled run at once, or asks the worker of an in-progress run to stop it. */
+  /** Cancels a scheduled run at once, or requests the worker of an in-progress run to stop it. */
   async cancel(caller: Caller, runId: string): Promise<Run> {
     const run = await this.getRun(caller, runId);
     const notCancellable = (status: RunStatus) =>

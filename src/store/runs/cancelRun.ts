@@ -1,9 +1,9 @@
 import { newEtag, runFromDb, type Db, type Run, type RunError } from './run.ts';
 
 /**
- * Cancels a run on a user's request: a scheduled run becomes `cancelled` at once; an in-progress run
- * gets a cancel request that its worker acts on at its next heartbeat, so that the worker, which owns
- * the staging batch, drops it. Returns the run after the change, or null when it was already over.
+ * Cancels a run on a user's request. A scheduled run becomes `cancelled` at once. An in-progress run
+ * gets a cancel request that its worker acts on at its next heartbeat, because the worker owns the
+ * staging batch and drops it. Returns the run after the change, or null when it had already ended.
  */
 export async function cancelRun(db: Db, runId: string, now: number): Promise<Run | null> {
   const errors: RunError[] = [{ code: 'RUN_CANCELLED', message: 'The run was cancelled by a user.' }];

@@ -11,9 +11,9 @@ export interface ClaimOptions {
 }
 
 /**
- * Takes the next run to execute with a lease, raising its attempt count: the oldest due `scheduled`
- * run whose flow has no run in progress and no earlier window waiting, or an `inProgress` run whose
- * lease expired because its worker died. PostgreSQL locks the candidate with SKIP LOCKED so that
+ * Takes the next run to execute with a lease and raises its attempt count. The candidate is the
+ * oldest due `scheduled` run whose flow has no run in progress and no earlier window waiting, or an
+ * `inProgress` run whose lease expired because its worker died. PostgreSQL locks the candidate with SKIP LOCKED so that
  * concurrent workers pass over each other; SQLite serves one process, where one UPDATE is atomic.
  */
 export async function claimRun(store: Store, options: ClaimOptions): Promise<Run | null> {

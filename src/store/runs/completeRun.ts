@@ -12,7 +12,7 @@ export interface RunCompletion {
 
 /**
  * Marks a run `success` with its metrics and batch, and the runs it replaced `superseded`, in one
- * transaction. Returns false, changing nothing, when the worker no longer holds the run.
+ * transaction. Returns false, changing nothing, when the worker's lease on the run has ended.
  */
 export async function completeRun(db: Db, completion: RunCompletion): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
@@ -55,7 +55,7 @@ export interface RunEnding {
   errors: RunError[];
 }
 
-/** Ends a held run as failed or cancelled. Returns false when the worker no longer holds it. */
+/** Ends a held run as failed or cancelled. Returns false when the worker's lease on it has ended. */
 export async function endRun(db: Db, ending: RunEnding): Promise<boolean> {
   const result = await db
     .updateTable('runs')

@@ -2,9 +2,9 @@ import type { Selectable } from 'kysely';
 import type { FlowsTable } from '../schema.ts';
 import type { Db, RunScope } from './run.ts';
 
-// The flow columns that runs need. The flows API owns the rest of the flows table; these queries
+// The flow columns that runs need. The flows API owns the rest of the flows table. These queries
 // read flows for the scheduler and the executor, and write only the schedule cursor and the delta
-// column, which runs decide.
+// column, because runs decide those.
 
 export type FlowRow = Selectable<FlowsTable>;
 

@@ -4,7 +4,7 @@ import type { RunStatus, RunTrigger } from '../../domain/run-state.ts';
 import type { Database, RunsTable } from '../schema.ts';
 
 // The domain view of a run row: booleans as booleans, JSON columns parsed. `DbRun` stays inside the
-// store; everything above it sees `Run`.
+// store, and the layers above it use `Run`.
 
 export type Db = Kysely<Database>;
 export type DbRun = Selectable<RunsTable>;
@@ -109,12 +109,12 @@ export function newRunId(): string {
   return crypto.randomUUID();
 }
 
-/** A new entity tag; every write to a run row sets one. */
+/** Returns a new entity tag. Every write to a run row sets one. */
 export function newEtag(): string {
   return crypto.randomBytes(8).toString('hex');
 }
 
-/** The unique key of a scheduled run, so that concurrent schedulers never create one twice. */
+/** Returns the unique key of a scheduled run, so that concurrent schedulers never create one twice. */
 export function scheduleKey(flowId: string, windowStart: number, windowEnd: number): string {
   return `${flowId}:${windowStart}:${windowEnd}`;
 }
