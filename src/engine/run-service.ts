@@ -237,7 +237,7 @@ export class RunService {
 
   /**
    * Splits a range into the flow's own windows and creates one run per window, skipping windows
-   * that have a run pending, and windows that succeeded (or failed) unless `reprocess` says to run
+   * that have a run pending, and windows that succeeded (or failed) unless `reprocess` requests to run
    * them again. A window run again is a retry of its latest run, so its batch replaces the old one.
    */
   async backfill(
