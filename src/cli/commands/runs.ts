@@ -62,11 +62,13 @@ export function runsCommand(io: CliIo, t: Translator): Command {
     .option('--delta-column <name>', t.t('opt.deltaColumn'))
     .option('--idempotency-key <key>', t.t('opt.idempotencyKey'))
     .option('--watch', t.t('opt.watch'))
+    .option('--interval-ms <ms>', t.t('opt.intervalMs'))
     .action(handler(io, createRun));
 
   withCommonOptions(runs.command('retry').description(t.t('cmd.runs.retry')), t, { quiet: true })
     .argument('<runId>', t.t('arg.runId'))
     .option('--watch', t.t('opt.watch'))
+    .option('--interval-ms <ms>', t.t('opt.intervalMs'))
     .action(handler(io, retryRun));
 
   withCommonOptions(runs.command('cancel').description(t.t('cmd.runs.cancel')), t)
@@ -108,7 +110,7 @@ async function listRuns(context: CommandContext): Promise<void> {
         run.id,
         run.flowId,
         statusLabel(run, t),
-        run.trigger ?? '—',
+        triggerLabel(run, t),
         formatTime(run.params.windowStartTime),
         formatTime(run.params.windowEndTime),
         recordCounts(run, t),
@@ -233,6 +235,13 @@ export function statusLabel(run: Run, t: Translator): string {
   return run.superseded ? `${label} (${t.t('label.superseded').toLowerCase()})` : label;
 }
 
+function triggerLabel(run: Run, t: Translator): string {
+  if (run.trigger === 'schedule' || run.trigger === 'onDemand' || run.trigger === 'retry') {
+    return t.t(`trigger.${run.trigger}`);
+  }
+  return run.trigger ?? '—';
+}
+
 function recordCounts(run: Run, t: Translator): string {
   const records = run.metrics?.recordSummary;
   if (!records) return '—';
@@ -246,7 +255,7 @@ export function describeRun(run: Run, t: Translator): string {
     [t.t('col.id'), run.id],
     [t.t('col.flow'), run.flowId],
     [t.t('col.status'), statusLabel(run, t)],
-    [t.t('col.trigger'), run.trigger ?? '—'],
+    [t.t('col.trigger'), triggerLabel(run, t)],
     [t.t('label.retryOf'), run.retryOf ?? t.t('label.none')],
     [t.t('label.attempt'), String(run.attempt ?? 1)],
     [t.t('label.dueAt'), formatTime(run.params.startTime)],

@@ -124,6 +124,9 @@ export const en = {
   'status.success': 'success',
   'status.failed': 'failed',
   'status.cancelled': 'cancelled',
+  'trigger.schedule': 'schedule',
+  'trigger.onDemand': 'on demand',
+  'trigger.retry': 'retry',
   'state.enabled': 'enabled',
   'state.disabled': 'disabled',
 

@@ -127,6 +127,9 @@ export const fr: Record<MessageKey, string> = {
   'status.success': 'réussie',
   'status.failed': 'en échec',
   'status.cancelled': 'annulée',
+  'trigger.schedule': 'planning',
+  'trigger.onDemand': 'à la demande',
+  'trigger.retry': 'nouvel essai',
   'state.enabled': 'activé',
   'state.disabled': 'désactivé',
 
