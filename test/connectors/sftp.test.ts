@@ -59,6 +59,18 @@ describe('sftp connector', { skip }, () => {
     );
   });
 
+  test('missing folder and .. rejected', async () => {
+    const source = (pattern: string) => ({ data: { format: 'delimited' }, params: { path: pattern } });
+    await assert.rejects(
+      sftpConnector.validateSource(context({ password: server.password }), source('missing/*.csv')),
+      (error: ConnectorError) => error.code === 'SOURCE_NOT_FOUND' && !error.transient,
+    );
+    await assert.rejects(
+      sftpConnector.validateSource(context({ password: server.password }), source('../*.csv')),
+      (error: ConnectorError) => error.code === 'INVALID_SOURCE_PARAMS',
+    );
+  });
+
   test('read a window of files', async () => {
     const folder = path.join(server.folder, 'orders');
     fs.mkdirSync(folder, { mode: 0o755 });

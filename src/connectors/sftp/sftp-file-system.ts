@@ -82,20 +82,18 @@ export async function openSftpFileSystem(context: ConnectionContext): Promise<Fi
     return absolute;
   }
 
-  async function stat(relative: string): Promise<FileEntry> {
-    const stats = await call<Stats>((done) => sftp.stat(remotePath(relative), done)).catch(
-      (error: { code?: number }) => {
-        // SFTP status 2 is "no such file".
-        if (error.code === 2) {
-          throw new ConnectorError(
-            'SOURCE_NOT_FOUND',
-            `'${relative}' does not exist in ${folder} on ${address}; check the path.`,
-            false,
-          );
-        }
-        throw error;
-      },
+  /** Turns SFTP status 2, "no such file", into a permanent not-found error that names the path. */
+  const notFound = (relative: string) => (error: { code?: number }) => {
+    if (error.code !== 2) throw error;
+    throw new ConnectorError(
+      'SOURCE_NOT_FOUND',
+      `'${relative}' does not exist in ${folder} on ${address}; check the path.`,
+      false,
     );
+  };
+
+  async function stat(relative: string): Promise<FileEntry> {
+    const stats = await call<Stats>((done) => sftp.stat(remotePath(relative), done)).catch(notFound(relative));
     return entryOf(relative, stats);
   }
 
@@ -105,7 +103,7 @@ export async function openSftpFileSystem(context: ConnectionContext): Promise<Fi
     async list(relativeFolder) {
       const list = await call<{ filename: string; attrs: Stats }[]>((done) =>
         sftp.readdir(remotePath(relativeFolder), done),
-      );
+      ).catch(notFound(relativeFolder));
       const entries: FileEntry[] = [];
       for (const item of list) {
         if (item.filename === '.' || item.filename === '..') continue;
