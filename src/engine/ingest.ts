@@ -109,6 +109,7 @@ async function readInto(run: Run, prepared: PreparedRun, writer: BatchWriter, co
   }
 }
 
+// NOTE: outputBytes stays 0 because the batch writers do not report the bytes they store.
 function addBatch(metrics: RunMetrics, batch: SourceBatch): void {
   metrics.inputRecordCount += batch.inputRecords;
   metrics.recordsRead += batch.inputRecords;
