@@ -189,6 +189,19 @@ describe('local-files connector', () => {
     );
   });
 
+  test('JSON array across read chunks', async () => {
+    const { folder, context } = setup();
+    const rows = Array.from({ length: 20_000 }, (_, index) => ({
+      id: index,
+      text: `\\"]},{[${'x'.repeat(index % 50)}`,
+    }));
+    fs.writeFileSync(path.join(folder, 'large.json'), JSON.stringify(rows));
+    const { records, rowErrors } = await readAll(context, { data: { format: 'json' }, params: { path: 'large.json' } });
+    assert.equal(rowErrors.length, 0);
+    assert.equal(records.length, rows.length);
+    assert.deepEqual(records.at(-1), rows.at(-1));
+  });
+
   test('Parquet', async () => {
     const { folder, context } = setup();
     const buffer = parquetWriteBuffer({

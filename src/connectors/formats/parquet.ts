@@ -4,7 +4,9 @@ import type { FileSource } from './file-source.ts';
 import type { ParsedFile, ParsedItem } from './parsed-item.ts';
 
 // Parquet read one row group at a time through random access: memory contains one decoded row group,
-// not the file. Codecs: hyparquet's built-in ones (uncompressed and Snappy).
+// not the file.
+// NOTE: hyparquet decodes uncompressed and Snappy pages only. Files with GZIP, ZSTD, Brotli or LZ4
+// pages fail to read until the hyparquet-compressors package is added and passed as `compressors`.
 
 const ROWS_PER_CHUNK = 1000;
 

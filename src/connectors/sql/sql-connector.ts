@@ -124,6 +124,7 @@ async function* batchesOf(
     for await (const records of rows) {
       // A cancelled read stops between batches without an error, because the caller aborted it.
       if (signal?.aborted) return;
+      // NOTE: table reads report no byte progress; drivers do not expose the bytes of a result set.
       yield { records, origin, firstRowNumber, bytesRead: 0 };
       firstRowNumber += records.length;
     }
