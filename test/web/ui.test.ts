@@ -16,6 +16,7 @@ const screenshots = path.join(repoRoot, 'test-output', 'screenshots');
 const token = 'test-token';
 const hourMs = 3_600_000;
 const runTimeoutMs = 120_000;
+const viewport = { width: 1440, height: 900 };
 
 function skipReason(): string | false {
   if (fs.existsSync(chromiumPath)) return false;
@@ -281,18 +282,22 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
 
   async function runOnDemandThroughUi(language: 'fr' | 'en', timeZone: string, flowName: string, flowId: string) {
     const text = labels[language];
-    const context = await browser!.newContext({ locale: language === 'fr' ? 'fr-FR' : 'en-US', timezoneId: timeZone });
+    const context = await browser!.newContext({
+      locale: language === 'fr' ? 'fr-FR' : 'en-US',
+      timezoneId: timeZone,
+      viewport,
+    });
     try {
       const page = await signIn(context, text);
       await page.getByRole('tab', { name: text.catalog }).click();
       await page.getByRole('button', { name: /local/i }).first().waitFor();
       await shot(page, `${language}-catalog`);
       await page.getByRole('tab', { name: text.accounts }).click();
-      await page.getByRole('cell', { name: 'Exports' }).waitFor();
+      await page.getByRole('cell', { name: 'Exports', exact: true }).waitFor();
       await shot(page, `${language}-accounts`);
 
       await page.getByRole('tab', { name: text.dataflows }).click();
-      await page.getByRole('link', { name: flowName }).waitFor();
+      await page.getByRole('link', { name: flowName, exact: true }).waitFor();
       await shot(page, `${language}-dataflows`);
 
       // The start is a little ahead, so the run waits under Scheduled before a worker takes it.
@@ -328,7 +333,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       assert.equal(Date.parse(run.params.startTime), startMs, 'the start time keeps its zone offset');
       assert.equal(run.status === 'scheduled' || run.status === 'inProgress' || run.status === 'success', true);
 
-      await page.getByRole('link', { name: flowName }).click();
+      await page.getByRole('link', { name: flowName, exact: true }).click();
       await page.getByRole('tab', { name: text.scheduled }).click();
       await page.locator(`tr[data-run-id="${run.id}"]`).waitFor();
       await shot(page, `${language}-scheduled`);
@@ -368,7 +373,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       // The language choice is remembered over the browser's language.
       await page.getByLabel(labels.fr.language).selectOption('en');
       await page.reload();
-      await page.getByRole('link', { name: 'Datasets' }).waitFor();
+      await page.getByRole('link', { name: 'Datasets', exact: true }).waitFor();
       assert.equal(await page.locator('html').getAttribute('lang'), 'en');
     } finally {
       await context.close();
@@ -425,7 +430,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       'code_insee;nom;population\n01001;L’Abergement-Clémenciat;832\n2A004;Ajaccio;71361\n',
       Date.now() - hourMs,
     );
-    const context = await browser!.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    const context = await browser!.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport });
     try {
       const page = await signIn(context, labels.fr);
       await page.getByRole('button', { name: 'Nouveau flux de données' }).click();
@@ -496,7 +501,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
     // The corrected file keeps its time, so the retry of the same window reads it.
     writeSourceFile(file, 'order_id;quantity\nC1;1\nC2;2\n', modifiedAt);
 
-    const context = await browser!.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    const context = await browser!.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport });
     try {
       const page = await signIn(context, labels.fr);
       await page.goto(`${server!.url}/flows/${flowId}`);

@@ -194,20 +194,33 @@ export interface Run {
   updatedAt?: string;
 }
 
-export interface CreatedRun extends Run {
-  warnings?: { code?: string; message?: string; runs?: Run[]; runId?: string; id?: string }[];
+/** A run of the same flow whose window overlaps the new run's window. */
+export interface OverlapWarning {
+  code: string;
+  message: string;
+  runId: string;
+  status: RunStatus;
+  windowStartTime: string;
+  windowEndTime: string;
 }
 
-/** An upcoming run: a stored on-demand run, or a scheduled window computed from the schedule. */
+export interface CreatedRun extends Run {
+  warnings?: OverlapWarning[];
+}
+
+/** An upcoming run: a waiting run (with its id), or a scheduled window computed from the schedule. */
 export interface ScheduledRun {
-  id?: string | null;
-  status?: RunStatus;
-  trigger?: RunTrigger;
-  dueAt?: string;
-  params?: RunParams;
-  windowStartTime?: string;
-  windowEndTime?: string;
-  startTime?: string;
+  runId: string | null;
+  trigger: RunTrigger;
+  startTime: string;
+  windowStartTime: string;
+  windowEndTime: string;
+}
+
+export interface RowErrorPage {
+  items: RowErrorItem[];
+  /** All row errors of the run; the page holds the first 100. */
+  count: number;
 }
 
 export interface RowErrorItem {
@@ -222,12 +235,14 @@ export interface RowErrorItem {
 export interface BackfillWindow {
   windowStartTime: string;
   windowEndTime: string;
-  startTime?: string;
+  action: 'create' | 'skip';
+  /** Why a window is skipped, or what its new run replaces. */
+  reason: 'new' | 'succeeded' | 'failed' | 'pending' | 'reprocess';
+  existingRunId: string | null;
+  runId: string | null;
 }
 
 export interface BackfillResult {
-  dryRun?: boolean;
-  windows?: BackfillWindow[];
-  runs?: Run[];
-  items?: (BackfillWindow | Run)[];
+  dryRun: boolean;
+  windows: BackfillWindow[];
 }

@@ -26,7 +26,10 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
   return (
     <section aria-labelledby="dataset-title">
       <p>
-        <Link href="/datasets">← {t('datasets.back')}</Link>
+        <Link href="/datasets">
+          <span aria-hidden="true">← </span>
+          {t('datasets.back')}
+        </Link>
       </p>
       <h1 id="dataset-title">{dataset.data?.name ?? '…'}</h1>
       <ErrorMessage error={dataset.error} />

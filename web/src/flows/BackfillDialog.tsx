@@ -3,7 +3,7 @@
 
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
-import type { BackfillResult, BackfillWindow, Flow, Run } from '../api/types.ts';
+import type { BackfillResult, BackfillWindow, Flow } from '../api/types.ts';
 import { DateTimeField } from '../components/DateTimeField.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
@@ -12,15 +12,6 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { fromLocalInput, startOfHour, toLocalInput } from '../time.ts';
 
 type Reprocess = 'none' | 'failed' | 'all';
-
-function windowsOf(result: BackfillResult): BackfillWindow[] {
-  const entries = result.windows ?? result.runs ?? result.items ?? [];
-  return entries.map((entry) =>
-    'params' in entry
-      ? { windowStartTime: (entry as Run).params.windowStartTime, windowEndTime: (entry as Run).params.windowEndTime }
-      : entry,
-  );
-}
 
 export function BackfillDialog({
   flow,
@@ -60,9 +51,10 @@ export function BackfillDialog({
     try {
       const result = await request(dryRun);
       if (dryRun) {
-        setPreview(windowsOf(result));
+        setPreview(result.windows);
       } else {
-        notify(t('backfill.launched', { count: i18n.number(windowsOf(result).length) }));
+        const created = result.windows.filter((window) => window.action === 'create').length;
+        notify(t('backfill.launched', { count: i18n.number(created) }));
         onLaunched();
       }
     } catch (caught) {
@@ -71,6 +63,8 @@ export function BackfillDialog({
       setBusy(false);
     }
   };
+
+  const toCreate = preview?.filter((window) => window.action === 'create') ?? [];
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -114,21 +108,22 @@ export function BackfillDialog({
         </div>
         {preview && (
           <div className="backfill-preview" aria-live="polite">
-            {preview.length === 0 ? (
+            {toCreate.length === 0 ? (
               <p>{t('backfill.noWindows')}</p>
             ) : (
-              <>
-                <p>
-                  <strong>{t('backfill.windows', { count: i18n.number(preview.length) })}</strong>
-                </p>
-                <ol className="window-list">
-                  {preview.map((window) => (
-                    <li key={window.windowStartTime}>
-                      {i18n.dateTime(window.windowStartTime)} → {i18n.dateTime(window.windowEndTime)}
-                    </li>
-                  ))}
-                </ol>
-              </>
+              <p>
+                <strong>{t('backfill.windows', { count: i18n.number(toCreate.length) })}</strong>
+              </p>
+            )}
+            {preview.length > 0 && (
+              <ol className="window-list">
+                {preview.map((window) => (
+                  <li key={window.windowStartTime} className={window.action === 'skip' ? 'muted' : undefined}>
+                    {i18n.dateTime(window.windowStartTime)} → {i18n.dateTime(window.windowEndTime)}{' '}
+                    <span className="small">({t(`backfill.reason.${window.reason}`)})</span>
+                  </li>
+                ))}
+              </ol>
             )}
           </div>
         )}
@@ -142,7 +137,7 @@ export function BackfillDialog({
               {t('backfill.preview')}
             </button>
           ) : (
-            <button type="submit" className="button-primary" disabled={busy || preview.length === 0}>
+            <button type="submit" className="button-primary" disabled={busy || toCreate.length === 0}>
               {t('backfill.launch')}
             </button>
           )}

@@ -43,7 +43,10 @@ export function FlowActivityPage({ flowId }: { flowId: string }) {
   return (
     <section aria-labelledby="activity-title">
       <p>
-        <Link href="/sources/dataflows">← {t('activity.backToFlows')}</Link>
+        <Link href="/sources/dataflows">
+          <span aria-hidden="true">← </span>
+          {t('activity.backToFlows')}
+        </Link>
       </p>
       <ErrorMessage error={flow.error} />
       <div className="page-header">

@@ -62,7 +62,10 @@ export function OnDemandDialog({
 
   const create = async () => {
     const run = await api<CreatedRun>('/runs', { method: 'POST', body: { flowId: flow.id, params: params() } });
-    notify(t('onDemand.created', { start: i18n.dateTime(run.params?.startTime ?? params().startTime) }));
+    const created = t('onDemand.created', { start: i18n.dateTime(run.params.startTime) });
+    // The server checks every run; the precheck reads only recent ones, so it may find more.
+    const unseen = (run.warnings ?? []).filter((warning) => !overlaps?.some((known) => known.id === warning.runId));
+    notify(unseen.length > 0 ? `${created} ${t('onDemand.overlapCreated', { count: unseen.length })}` : created);
     onCreated(run);
   };
 

@@ -86,84 +86,88 @@ export function ProcessedRuns({
       {!loaded && !error && <p>{t('common.loading')}</p>}
       {loaded && runs.length === 0 && <p className="muted">{t('activity.noRuns')}</p>}
       {runs.length > 0 && (
-        <table className="table table-runs">
-          <thead>
-            <tr>
-              <th scope="col">{t('activity.start')}</th>
-              <th scope="col">{t('activity.duration')}</th>
-              <th scope="col" className="numeric">
-                {t('activity.received')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('activity.ingested')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('activity.failed')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('activity.rate')}
-              </th>
-              <th scope="col">{t('common.status')}</th>
-              <th scope="col">{t('common.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => {
-              const records = run.metrics?.recordSummary;
-              const rate = ingestedRate(run);
-              const ratio = progressRatio(run);
-              return (
-                <tr
-                  key={run.id}
-                  data-run-id={run.id}
-                  data-status={run.status}
-                  aria-selected={run.id === selectedRunId}
-                  className={run.superseded ? 'row-superseded' : undefined}
-                >
-                  <td>
-                    <button type="button" className="button-link" onClick={() => onSelect(run.id)}>
-                      <span className="visually-hidden">{t('activity.details', { id: run.id })} </span>
-                      {i18n.dateTime(runStartedAt(run) ?? run.params.startTime)}
-                    </button>
-                    <span className="muted small block">
-                      {t(`run.trigger.${run.trigger}`)}
-                      {run.superseded ? ` · ${t('activity.superseded')}` : ''}
-                    </span>
-                  </td>
-                  <td>{i18n.duration(runDurationMs(run, now))}</td>
-                  <td className="numeric" data-metric="received">
-                    {i18n.number(records?.inputRecordCount ?? run.metrics?.progress?.recordsRead)}
-                  </td>
-                  <td className="numeric" data-metric="ingested">
-                    {i18n.number(records?.outputRecordCount)}
-                  </td>
-                  <td className="numeric" data-metric="failed">
-                    {i18n.number(records?.failedRecordCount)}
-                  </td>
-                  <td className="numeric">{i18n.number(rate, { style: 'percent', maximumFractionDigits: 1 })}</td>
-                  <td>
-                    <RunStatusBadge status={run.status} />
-                    {run.status === 'inProgress' && (
-                      <progress
-                        className="run-progress"
-                        aria-label={t('activity.progress', { id: run.id })}
-                        max={1}
-                        value={ratio}
-                      >
-                        {t('activity.progressRecords', {
-                          records: i18n.number(run.metrics?.progress?.recordsRead ?? 0),
-                        })}
-                      </progress>
-                    )}
-                  </td>
-                  <td>
-                    <RunActions run={run} onChanged={() => void refreshFirstPage()} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="table table-runs">
+            <thead>
+              <tr>
+                <th scope="col">{t('activity.start')}</th>
+                <th scope="col">{t('activity.duration')}</th>
+                <th scope="col" className="numeric">
+                  {t('activity.received')}
+                </th>
+                <th scope="col" className="numeric">
+                  {t('activity.ingested')}
+                </th>
+                <th scope="col" className="numeric">
+                  {t('activity.failed')}
+                </th>
+                <th scope="col" className="numeric">
+                  {t('activity.rate')}
+                </th>
+                <th scope="col">{t('common.status')}</th>
+                <th scope="col">{t('common.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((run) => {
+                const records = run.metrics?.recordSummary;
+                const rate = ingestedRate(run);
+                const ratio = progressRatio(run);
+                return (
+                  <tr
+                    key={run.id}
+                    data-run-id={run.id}
+                    data-status={run.status}
+                    aria-selected={run.id === selectedRunId}
+                    className={run.superseded ? 'row-superseded' : undefined}
+                  >
+                    <td>
+                      <button type="button" className="button-link" onClick={() => onSelect(run.id)}>
+                        <span className="visually-hidden">{t('activity.details', { id: run.id })} </span>
+                        {i18n.dateTime(runStartedAt(run) ?? run.params.startTime)}
+                      </button>
+                      <span className="muted small block">
+                        {t(`run.trigger.${run.trigger}`)}
+                        {run.superseded ? ` · ${t('activity.superseded')}` : ''}
+                      </span>
+                    </td>
+                    <td>{i18n.duration(runDurationMs(run, now))}</td>
+                    <td className="numeric" data-metric="received">
+                      {i18n.number(
+                        run.status === 'inProgress' ? run.metrics?.progress?.recordsRead : records?.inputRecordCount,
+                      )}
+                    </td>
+                    <td className="numeric" data-metric="ingested">
+                      {i18n.number(records?.outputRecordCount)}
+                    </td>
+                    <td className="numeric" data-metric="failed">
+                      {i18n.number(records?.failedRecordCount)}
+                    </td>
+                    <td className="numeric">{i18n.number(rate, { style: 'percent', maximumFractionDigits: 1 })}</td>
+                    <td>
+                      <RunStatusBadge status={run.status} />
+                      {run.status === 'inProgress' && (
+                        <progress
+                          className="run-progress"
+                          aria-label={t('activity.progress', { id: run.id })}
+                          max={1}
+                          value={ratio}
+                        >
+                          {t('activity.progressRecords', {
+                            records: i18n.number(run.metrics?.progress?.recordsRead ?? 0),
+                          })}
+                        </progress>
+                      )}
+                    </td>
+                    <td>
+                      <RunActions run={run} onChanged={() => void refreshFirstPage()} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {token && (
         <div className="actions actions-start">

@@ -3,7 +3,7 @@
 
 import { api, download } from '../api/client.ts';
 import { useInterval, useLoad } from '../api/hooks.ts';
-import type { Page, RowErrorItem, Run } from '../api/types.ts';
+import type { RowErrorPage, Run } from '../api/types.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { RunStatusBadge } from '../components/StatusBadge.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -23,10 +23,7 @@ export function RunDetail({
   const i18n = useI18n();
   const { t } = i18n;
   const run = useLoad(() => api<Run>(`/runs/${runId}`), runId);
-  const rowErrors = useLoad(
-    () => api<Page<RowErrorItem>>(`/runs/${runId}/errors`, { query: { limit: rowErrorLimit } }),
-    `${runId}:${run.data?.status ?? ''}`,
-  );
+  const rowErrors = useLoad(() => api<RowErrorPage>(`/runs/${runId}/errors`), `${runId}:${run.data?.status ?? ''}`);
   const running = run.data?.status === 'inProgress' || run.data?.status === 'scheduled';
   useInterval(run.reload, 2000, running);
 
@@ -123,6 +120,9 @@ export function RunDetail({
             </ul>
           )}
           <h3>{t('run.rowErrors')}</h3>
+          {rowErrors.data && rowErrors.data.count > 0 && (
+            <p className="muted">{t('run.rowErrorCount', { count: i18n.number(rowErrors.data.count) })}</p>
+          )}
           <ErrorMessage error={rowErrors.error} />
           {rowErrors.data && rowErrors.data.items.length === 0 && <p className="muted">{t('run.noRowErrors')}</p>}
           {rowErrors.data && rowErrors.data.items.length > 0 && (

@@ -1,4 +1,4 @@
-// The Scheduled tab: on-demand runs not started yet and the next windows of the schedule.
+// The Scheduled tab: runs waiting for their start time, then the next windows of the schedule.
 
 import { api } from '../api/client.ts';
 import { useInterval, useLoad } from '../api/hooks.ts';
@@ -9,20 +9,13 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { RunActions } from './RunActions.tsx';
 
 const pollMs = 5000;
-
-function windowOf(item: ScheduledRun) {
-  return {
-    start: item.params?.windowStartTime ?? item.windowStartTime,
-    end: item.params?.windowEndTime ?? item.windowEndTime,
-    due: item.params?.startTime ?? item.dueAt ?? item.startTime,
-  };
-}
+const upcomingLimit = 20;
 
 export function ScheduledRuns({ flowId, refreshKey }: { flowId: string; refreshKey: number }) {
   const i18n = useI18n();
   const { t } = i18n;
   const scheduled = useLoad(
-    () => api<Page<ScheduledRun>>(`/flows/${flowId}/scheduledRuns`, { query: { limit: 20 } }),
+    () => api<Page<ScheduledRun>>(`/flows/${flowId}/scheduledRuns`, { query: { limit: upcomingLimit } }),
     `${flowId}:${refreshKey}`,
   );
   useInterval(scheduled.reload, pollMs, true);
@@ -46,28 +39,25 @@ export function ScheduledRuns({ flowId, refreshKey }: { flowId: string; refreshK
             </tr>
           </thead>
           <tbody>
-            {items.map((item, index) => {
-              const window = windowOf(item);
-              return (
-                <tr key={item.id ?? `${window.start}-${index}`} data-run-id={item.id ?? undefined}>
-                  <td>{i18n.dateTime(window.due)}</td>
-                  <td>{i18n.dateTime(window.start)}</td>
-                  <td>{i18n.dateTime(window.end)}</td>
-                  <td>{t(`run.trigger.${item.trigger ?? 'schedule'}`)}</td>
-                  <td>
-                    <RunStatusBadge status={item.status ?? 'scheduled'} />
-                  </td>
-                  <td>
-                    {item.id && (
-                      <RunActions
-                        run={{ id: item.id, status: item.status ?? 'scheduled' }}
-                        onChanged={scheduled.reload}
-                      />
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
+            {items.map((item) => (
+              <tr
+                key={item.runId ?? `${item.windowStartTime}/${item.windowEndTime}`}
+                data-run-id={item.runId ?? undefined}
+              >
+                <td>{i18n.dateTime(item.startTime)}</td>
+                <td>{i18n.dateTime(item.windowStartTime)}</td>
+                <td>{i18n.dateTime(item.windowEndTime)}</td>
+                <td>{t(`run.trigger.${item.trigger}`)}</td>
+                <td>
+                  <RunStatusBadge status="scheduled" />
+                </td>
+                <td>
+                  {item.runId && (
+                    <RunActions run={{ id: item.runId, status: 'scheduled' }} onChanged={scheduled.reload} />
+                  )}
+                </td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}

@@ -123,6 +123,7 @@ export const en = {
   'onDemand.overlapText':
     'The runs below cover part of the same window. An append-mode dataset would receive those records twice.',
   'onDemand.confirm': 'Schedule anyway',
+  'onDemand.overlapCreated': 'Its window overlaps {count} other run(s).',
   'onDemand.overlapRun': 'Run {id}: {window} ({status})',
 
   'activity.title': 'Activity of {name}',
@@ -176,6 +177,7 @@ export const en = {
   'run.errors': 'Errors',
   'run.rowErrors': 'Row errors (first 100)',
   'run.noRowErrors': 'No row error.',
+  'run.rowErrorCount': '{count} row error(s) in all.',
   'run.downloadErrors': 'Download all errors as CSV',
   'run.files': 'Files',
   'run.fileCount': '{count} file(s) read',
@@ -202,6 +204,11 @@ export const en = {
   'backfill.windows': '{count} window(s) to run',
   'backfill.noWindows': 'No window to run in this range.',
   'backfill.launched': '{count} run(s) created.',
+  'backfill.reason.new': 'new',
+  'backfill.reason.succeeded': 'skipped: already succeeded',
+  'backfill.reason.failed': 'skipped: failed before',
+  'backfill.reason.pending': 'skipped: a run is waiting or running',
+  'backfill.reason.reprocess': 'runs again and replaces the earlier run',
 
   'wizard.title': 'Set up a source',
   'wizard.steps': 'Steps',

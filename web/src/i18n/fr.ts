@@ -126,6 +126,7 @@ export const fr: Messages = {
   'onDemand.overlapText':
     'Les exécutions ci-dessous couvrent une partie de la même période. Un jeu de données en ajout recevrait ces enregistrements deux fois.',
   'onDemand.confirm': 'Planifier quand même',
+  'onDemand.overlapCreated': 'Sa période chevauche {count} autre(s) exécution(s).',
   'onDemand.overlapRun': 'Exécution {id} : {window} ({status})',
 
   'activity.title': 'Activité de {name}',
@@ -179,6 +180,7 @@ export const fr: Messages = {
   'run.errors': 'Erreurs',
   'run.rowErrors': 'Erreurs de lignes (100 premières)',
   'run.noRowErrors': 'Aucune erreur de ligne.',
+  'run.rowErrorCount': '{count} erreur(s) de ligne au total.',
   'run.downloadErrors': 'Télécharger toutes les erreurs en CSV',
   'run.files': 'Fichiers',
   'run.fileCount': '{count} fichier(s) lu(s)',
@@ -205,6 +207,11 @@ export const fr: Messages = {
   'backfill.windows': '{count} période(s) à exécuter',
   'backfill.noWindows': 'Aucune période à exécuter dans cet intervalle.',
   'backfill.launched': '{count} exécution(s) créée(s).',
+  'backfill.reason.new': 'nouvelle',
+  'backfill.reason.succeeded': 'ignorée : déjà réussie',
+  'backfill.reason.failed': 'ignorée : échouée auparavant',
+  'backfill.reason.pending': 'ignorée : une exécution attend ou est en cours',
+  'backfill.reason.reprocess': 'réexécutée, remplace l’exécution précédente',
 
   'wizard.title': 'Configurer une source',
   'wizard.steps': 'Étapes',
