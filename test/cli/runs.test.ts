@@ -221,6 +221,7 @@ describe('cli runs', () => {
     assert.equal(result.code, exitCodes.ok, result.stderr);
     const lines = result.stdout.trim().split('\n');
     assert.match(lines[0]!, /^ID\s+FLOW\s+STATUS\s+TRIGGER\s+WINDOW START/);
+    assert.match(lines[1]!, /^\S+\s+Orders\s+/);
     assert.equal(lines.length, 2);
     assert.match(lines[1]!, /cancelled\s+on demand/);
   });

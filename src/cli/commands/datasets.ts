@@ -73,7 +73,12 @@ async function exportDataset(context: CommandContext, id: string): Promise<void>
     : Readable.from([]);
 
   if (!flags.output) {
-    await pipeline(body, context.io.stdout, { end: false });
+    try {
+      await pipeline(body, context.io.stdout, { end: false });
+    } catch (error) {
+      // A reader that stops early (`| head`) closes the pipe; that ends the export, it is no failure.
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+    }
     return;
   }
   try {

@@ -3,6 +3,7 @@ import { statusListArgument, timeArgument } from '../arguments.ts';
 import { handler, withCommonOptions, type CliIo, type CommandContext } from '../context.ts';
 import type { Translator } from '../i18n/index.ts';
 import { formatBytes, formatDetails, formatDuration, formatTable, formatTime } from '../output.ts';
+import type { Flow } from './flows.ts';
 import { fetchPages, type ListFlags } from './pages.ts';
 import { watchRun } from './watch.ts';
 
@@ -102,13 +103,14 @@ async function listRuns(context: CommandContext): Promise<void> {
   if (items.length === 0) return context.say(context.t.t('msg.empty'));
 
   const { t } = context;
+  const flowNames = await flowNamesById(context);
   const headers = ['id', 'flow', 'status', 'trigger', 'windowStart', 'windowEnd', 'records', 'started', 'duration'];
   context.say(
     formatTable(
       headers.map((name) => t.t(`col.${name}` as Parameters<Translator['t']>[0])),
       items.map((run) => [
         run.id,
-        run.flowId,
+        flowNames.get(run.flowId) ?? run.flowId,
         statusLabel(run, t),
         triggerLabel(run, t),
         formatTime(run.params.windowStartTime),
@@ -120,6 +122,12 @@ async function listRuns(context: CommandContext): Promise<void> {
     ),
   );
   if (more) context.warn(t.t('msg.more'));
+}
+
+// People read flow names better than ids; one request covers the first 500 flows of the sandbox.
+async function flowNamesById(context: CommandContext): Promise<Map<string, string>> {
+  const page = await context.client.json<{ items: Flow[] }>('GET', '/api/v1/flows', { query: { limit: 500 } });
+  return new Map(page.items.map((flow) => [flow.id, flow.name]));
 }
 
 async function getRun(context: CommandContext, id: string): Promise<void> {
@@ -151,7 +159,8 @@ async function createRun(context: CommandContext): Promise<number | void> {
     body: { flowId: flags.flow, params },
     headers: flags.idempotencyKey ? { 'idempotency-key': flags.idempotencyKey } : {},
   });
-  for (const warning of run.warnings ?? []) {
+  const warnings = run.warnings ?? [];
+  for (const warning of warnings.slice(0, 3)) {
     context.warn(
       context.t.t('msg.overlap', {
         id: warning.runId ?? warning.id ?? '?',
@@ -160,6 +169,7 @@ async function createRun(context: CommandContext): Promise<number | void> {
       }),
     );
   }
+  if (warnings.length > 3) context.warn(context.t.t('msg.overlapMore', { count: warnings.length - 3 }));
   return reportNewRun(context, run, flags, () =>
     context.t.t('msg.runCreated', {
       id: run.id,

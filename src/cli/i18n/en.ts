@@ -108,7 +108,8 @@ export const en = {
   'msg.runRetried': 'Run {id} created to retry run {retryOf}.',
   'msg.runCancelled': 'Run {id} is cancelled.',
   'msg.overlap':
-    'Warning: the window overlaps run {id} ({windowStart} → {windowEnd}); an append-mode dataset receives those records twice.',
+    'Warning: the window overlaps run {id} ({windowStart} → {windowEnd}); a dataset without a primary key would receive those records twice.',
+  'msg.overlapMore': '…and {count} more overlapping run(s); --json lists them all.',
   'msg.backfillPreview': '{count} window(s) would get a run; nothing was created (--dry-run).',
   'msg.backfillCreated': '{count} run(s) created.',
   'msg.exported': 'Export written to {file}.',

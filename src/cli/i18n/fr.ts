@@ -111,7 +111,8 @@ export const fr: Record<MessageKey, string> = {
   'msg.runRetried': 'Exécution {id} créée pour réessayer l’exécution {retryOf}.',
   'msg.runCancelled': 'L’exécution {id} est annulée.',
   'msg.overlap':
-    'Attention : la période chevauche l’exécution {id} ({windowStart} → {windowEnd}) ; un jeu de données en ajout recevrait ces enregistrements deux fois.',
+    'Attention : la période chevauche l’exécution {id} ({windowStart} → {windowEnd}) ; un jeu de données sans clé primaire recevrait ces enregistrements deux fois.',
+  'msg.overlapMore': '…et {count} autre(s) exécution(s) en chevauchement ; --json les liste toutes.',
   'msg.backfillPreview': '{count} période(s) recevrai(en)t une exécution ; rien n’a été créé (--dry-run).',
   'msg.backfillCreated': '{count} exécution(s) créée(s).',
   'msg.exported': 'Export écrit dans {file}.',
