@@ -28,7 +28,9 @@ export async function latestRunsOfFlows(
       .where('flow_id', '=', flowId)
       .where('org_id', '=', scope.orgId)
       .where('sandbox', '=', scope.sandbox)
+      // Runs created in one scheduler pass share created_at; the latest window is the last run then.
       .orderBy('created_at', 'desc')
+      .orderBy('window_end', 'desc')
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
