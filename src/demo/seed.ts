@@ -6,15 +6,15 @@ import { formatInstant, type Clock } from '../domain/time.ts';
 import { demoHourMs, writeCommuneFiles, writeDepartementFile, writePopulationDatabase } from './files.ts';
 
 // The demo seeded at first start: real public data (French communes and départements) in files and
-// an SQLite table, with accounts, source connections, datasets and dataflows created through the
-// public API, so that the UI shows processed runs, scheduled runs and row errors within a minute.
+// an SQLite table. Accounts, source connections, datasets and dataflows are created through the
+// public API, and within a minute the UI shows processed runs, scheduled runs and row errors.
 
-/** The part of the HTTP API the seed uses: a request with the admin token, answered with JSON. */
+/** The part of the HTTP API the seed uses: a request with the admin token that returns JSON. */
 export interface DemoApi {
   request<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; body: T }>;
 }
 
-/** The API of a Fastify app in the same process, called without a socket. */
+/** Wraps a Fastify app of the same process, called through `inject` without a socket. */
 export function injectedApi(app: FastifyInstance, token: string): DemoApi {
   return {
     async request<T>(method: 'GET' | 'POST', url: string, body?: unknown) {
@@ -29,7 +29,7 @@ export function injectedApi(app: FastifyInstance, token: string): DemoApi {
   };
 }
 
-/** The API of a server over HTTP, for seeding a server that already runs. */
+/** Wraps a server's API over HTTP, for seeding a server that already runs. */
 export function httpApi(baseUrl: string, token: string): DemoApi {
   return {
     async request<T>(method: 'GET' | 'POST', url: string, body?: unknown) {
@@ -69,7 +69,7 @@ export const demoFlowNames = {
   populations: 'Populations SQLite (horaire)',
 } as const;
 
-/** Thrown when the API rejects a demo request; the seed stops and says which request failed. */
+/** Thrown when the API rejects a demo request; the seed stops and names the failed request. */
 export class DemoSeedError extends Error {
   constructor(
     readonly request: string,
@@ -133,8 +133,8 @@ function startOfHour(ms: number): number {
 /**
  * Hourly flow over one file per département. Its schedule starts six hours ago with backfill, so
  * the scheduler at once creates the backfill run and six hourly runs, one file in each window.
- * The Finistère file has 3 damaged rows of 277 (about 1 %, under the 5 % threshold: the run
- * succeeds with failed rows); the Haute-Corse file has one in four (over it: the run fails).
+ * The Finistère file has 3 damaged rows of 277, about 1 %, so its run succeeds with failed rows.
+ * The Haute-Corse file has one in four, over the 5 % threshold, so its run fails.
  */
 async function seedCommunes({ api, clock }: SeedDemoOptions, folder: string): Promise<string> {
   const hour = startOfHour(clock.now());
@@ -202,7 +202,7 @@ async function seedCommunes({ api, clock }: SeedDemoOptions, folder: string): Pr
   });
 }
 
-/** A `once` flow with backfill: one run covering everything before its start time, a minute ago. */
+/** Creates a `once` flow with backfill: one run covering everything before its start, a minute ago. */
 async function seedDepartements({ api, clock }: SeedDemoOptions, folder: string): Promise<string> {
   const now = clock.now();
   writeDepartementFile(folder, now - 2 * demoHourMs);

@@ -119,7 +119,7 @@ async function runBlock(
 }
 
 /**
- * An hourly flow that starts tomorrow, so that only the README's on-demand runs execute. Its CSV
+ * Creates an hourly flow that starts tomorrow, so that only the README's on-demand runs execute. Its CSV
  * was modified 90 minutes ago and has one row whose population is not a number, under the 5 %
  * threshold: its runs succeed with one row error.
  */
