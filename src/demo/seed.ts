@@ -131,7 +131,7 @@ function startOfHour(ms: number): number {
 }
 
 /**
- * Hourly flow over one file per département. Its schedule starts six hours ago with backfill, so
+ * Creates an hourly flow over one file per département. Its schedule starts six hours ago with backfill, so
  * the scheduler at once creates the backfill run and six hourly runs, one file in each window.
  * The Finistère file has 3 damaged rows of 277, about 1 %, so its run succeeds with failed rows.
  * The Haute-Corse file has one in four, over the 5 % threshold, so its run fails.
@@ -252,7 +252,7 @@ async function seedDepartements({ api, clock }: SeedDemoOptions, folder: string)
 }
 
 /**
- * Hourly flow over an SQLite table placed in windows by its `updated_at` column. The values are UTC
+ * Creates an hourly flow over an SQLite table placed in windows by its `updated_at` column. The values are UTC
  * wall-clock text and the flow's time zone is UTC, so no zone conversion applies to them.
  */
 async function seedPopulations({ api, clock }: SeedDemoOptions, folder: string): Promise<string> {
