@@ -7,12 +7,8 @@ import type { ColumnInfo, InferredType } from './types.ts';
 /** How many rows explore samples for inference: well beyond the preview rows. */
 export const INFERENCE_SAMPLE_ROWS = 1000;
 
-export interface InferredColumn extends ColumnInfo {
-  /** The date or datetime pattern detected, such as `dd/MM/yyyy` or `yyyy-MM-dd HH:mm:ss`. */
-  format?: string;
-  /** For numbers: the decimal separator detected, `.` or `,`. */
-  decimalSeparator?: '.' | ',';
-}
+/** An inferred column, with the date pattern or decimal separator that its text values follow. */
+export type InferredColumn = ColumnInfo;
 
 /** The kind of one sample value. */
 type ValueKind =
@@ -42,7 +38,7 @@ export function classifyValue(value: unknown): ValueKind {
   if (typeof value === 'bigint') return { kind: 'integer' };
   if (typeof value === 'number')
     return Number.isInteger(value) ? { kind: 'integer' } : { kind: 'number', decimalSeparator: '.' };
-  if (value instanceof Date) return { kind: 'datetime', format: 'ISO-8601' };
+  if (value instanceof Date) return { kind: 'datetime', format: 'ISO' };
   if (typeof value === 'object') return { kind: 'json' };
   if (typeof value !== 'string') return { kind: 'string' };
 
@@ -64,11 +60,10 @@ function classifyDate(text: string): ValueKind | undefined {
   if (isoTime) {
     const [, year, month, day, separator, hour, minute, seconds, fraction, offset] = isoTime;
     if (!validDate(+year!, +month!, +day!) || +hour! > 23 || +minute! > 59) return undefined;
+    // The mapping's `ISO` format reads any offset (`Z`, `+01:00`, `+0100`), so values with one need no exact pattern.
+    if (offset) return { kind: 'datetime', format: 'ISO' };
     const time = `HH:mm${seconds ? ':ss' : ''}${fraction ? `.${'S'.repeat(fraction.length - 1)}` : ''}`;
-    let zone = '';
-    if (offset === 'Z') zone = "'Z'";
-    else if (offset) zone = 'XXX';
-    return { kind: 'datetime', format: `yyyy-MM-dd${separator === 'T' ? "'T'" : ' '}${time}${zone}` };
+    return { kind: 'datetime', format: `yyyy-MM-dd${separator === 'T' ? "'T'" : ' '}${time}` };
   }
 
   const slash = SLASH_DATE.exec(text);
@@ -151,7 +146,7 @@ function inferTemporal(
   }
 
   const formats = new Set(temporal.map((kind) => kind.format));
-  return column(type, { format: formats.size === 1 ? [...formats][0] : 'ISO-8601' });
+  return column(type, { format: formats.size === 1 ? [...formats][0] : 'ISO' });
 }
 
 /** Infers every column of sample records, in the order of `columnNames`. */

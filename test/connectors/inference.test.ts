@@ -55,7 +55,16 @@ describe('type inference', () => {
       type: 'datetime',
       format: 'yyyy-MM-dd HH:mm:ss',
     });
-    assert.equal(inferColumn('at', ['2026-12-04T10:00:00Z', '2026-12-04']).type, 'datetime');
+    assert.deepEqual(inferColumn('at', ['2026-12-04T10:00:00Z', '2026-12-04T10:00:00+01:00']), {
+      name: 'at',
+      type: 'datetime',
+      format: 'ISO',
+    });
+    assert.deepEqual(inferColumn('at', ['2026-12-04T10:00:00', '2026-12-04']), {
+      name: 'at',
+      type: 'datetime',
+      format: 'ISO',
+    });
     assert.equal(inferColumn('flag', ['true', 'FALSE']).type, 'boolean');
     assert.equal(inferColumn('empty', ['', '']).type, 'string');
   });
