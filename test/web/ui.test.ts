@@ -424,6 +424,48 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
     }
   });
 
+  test('dataflow menu edits, disables, enables', async () => {
+    const { flowId } = await createFlow('Menu orders', 'en.csv', 'integer', 5);
+    const context = await browser!.newContext({ locale: 'en-GB', timezoneId: 'Europe/London', viewport });
+    try {
+      const page = await signIn(context, labels.en);
+      const row = page.locator(`tr[data-flow-id="${flowId}"]`);
+
+      await page.getByRole('button', { name: 'Actions for Menu orders' }).click();
+      await page.getByRole('menuitem', { name: 'Edit schedule' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Interval').fill('2');
+      await shot(page, 'en-edit-schedule');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await row.getByText('Every 2 days (Europe/Paris)').waitFor();
+
+      await page.getByRole('button', { name: 'Actions for Menu orders' }).click();
+      await page.getByRole('menuitem', { name: 'Disable dataflow' }).click();
+      await row.getByText('Disabled', { exact: true }).waitFor();
+
+      // A disabled flow takes no on-demand run, and the dialog says why in words.
+      await page.getByRole('button', { name: 'Actions for Menu orders' }).click();
+      await page.getByRole('menuitem', { name: 'Run on demand' }).click();
+      await dialog.getByRole('button', { name: 'Schedule', exact: true }).click();
+      await dialog
+        .locator('[data-code="FLOW_DISABLED"]')
+        .getByText('The dataflow is disabled. Enable it first.')
+        .waitFor();
+      await shot(page, 'en-flow-disabled');
+      await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+
+      await page.getByRole('button', { name: 'Actions for Menu orders' }).click();
+      await page.getByRole('menuitem', { name: 'Enable dataflow' }).click();
+      await row.getByText('Enabled', { exact: true }).waitFor();
+
+      const flow = await api<{ state: string; scheduleParams: { interval: number } }>('GET', `/flows/${flowId}`);
+      assert.equal(flow.state, 'enabled');
+      assert.equal(flow.scheduleParams.interval, 2);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('setup wizard creates a dataflow', async () => {
     writeSourceFile(
       path.join(fileRoot, 'exports', 'wizard', 'communes.csv'),
