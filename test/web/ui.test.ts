@@ -103,7 +103,7 @@ function apiClient(baseUrl: string) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${text}`);
+    if (!response.ok) throw new Error(`${method} ${route} returned ${response.status}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   };
 }
@@ -116,14 +116,14 @@ interface Run {
   metrics?: { recordSummary?: { inputRecordCount?: number; outputRecordCount?: number; failedRecordCount?: number } };
 }
 
-/** Sets a file's modification time, which places it in a run's window. */
+/** Writes a source file and sets its modification time, which places it in a run's window. */
 function writeSourceFile(file: string, content: string, modifiedAt: number): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content);
   fs.utimesSync(file, modifiedAt / 1000, modifiedAt / 1000);
 }
 
-/** The `datetime-local` value of an instant in a time zone, as a person there would type it. */
+/** Formats an instant as the `datetime-local` value a person in that time zone would type. */
 function localInput(ms: number, timeZone: string): string {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-CA', {
@@ -443,7 +443,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       await page.getByRole('menuitem', { name: 'Disable dataflow' }).click();
       await row.getByText('Disabled', { exact: true }).waitFor();
 
-      // A disabled flow takes no on-demand run, and the dialog says why in words.
+      // A disabled flow takes no on-demand run, and the dialog shows the reason in words.
       await page.getByRole('button', { name: 'Actions for Menu orders' }).click();
       await page.getByRole('menuitem', { name: 'Run on demand' }).click();
       await dialog.getByRole('button', { name: 'Schedule', exact: true }).click();
