@@ -226,6 +226,20 @@ describe('cli runs', () => {
     assert.match(lines[1]!, /cancelled\s+on demand/);
   });
 
+  it('pages through runs', async () => {
+    const total = (await api<{ count: number }>('GET', `/api/v1/runs?property=flowId==${flowId}&count=true`)).count;
+    assert.ok(total >= 3, `the flow has ${total} runs`);
+
+    const page = await runCli(['runs', 'list', '--flow', flowId, '--limit', '1', '--quiet'], env);
+    assert.equal(page.stdout.trim().split('\n').length, 1);
+    assert.match(page.stderr, /More items exist/);
+
+    const all = await runCli(['runs', 'list', '--flow', flowId, '--limit', '1', '--all', '--json'], env);
+    const ids = (JSON.parse(all.stdout) as { id: string }[]).map((run) => run.id);
+    assert.equal(ids.length, total);
+    assert.equal(new Set(ids).size, total);
+  });
+
   it('previews a backfill without creating runs', async () => {
     const before = (await api<{ count: number }>('GET', `/api/v1/runs?property=flowId==${flowId}&count=true`)).count;
     const result = await runCli(

@@ -38,7 +38,7 @@ export function datasetsCommand(io: CliIo, t: Translator): Command {
 
 async function listDatasets(context: CommandContext): Promise<void> {
   const flags = context.flags as ListFlags & { quiet?: boolean };
-  const { items, more } = await fetchPages<Dataset>(context, '/api/v1/datasets', {}, flags);
+  const items = await fetchPages<Dataset>(context, '/api/v1/datasets', {}, flags);
   if (context.flags.json) return context.json(items);
   if (flags.quiet) return items.forEach((dataset) => context.say(dataset.id));
   if (items.length === 0) return context.say(context.t.t('msg.empty'));
@@ -57,7 +57,6 @@ async function listDatasets(context: CommandContext): Promise<void> {
       ]),
     ),
   );
-  if (more) context.warn(t.t('msg.more'));
 }
 
 // The export is streamed from the response to the file or standard output: memory stays flat

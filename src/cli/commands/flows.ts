@@ -46,7 +46,7 @@ export function flowsCommand(io: CliIo, t: Translator): Command {
 
 async function listFlows(context: CommandContext): Promise<void> {
   const flags = context.flags as ListFlags & { quiet?: boolean };
-  const { items, more } = await fetchPages<Flow>(context, '/api/v1/flows', {}, flags);
+  const items = await fetchPages<Flow>(context, '/api/v1/flows', {}, flags);
 
   if (context.flags.json) return context.json(items);
   if (flags.quiet) return items.forEach((flow) => context.say(flow.id));
@@ -63,7 +63,6 @@ async function listFlows(context: CommandContext): Promise<void> {
   context.say(
     formatTable([t.t('col.id'), t.t('col.name'), t.t('col.state'), t.t('col.schedule'), t.t('col.dataset')], rows),
   );
-  if (more) context.warn(t.t('msg.more'));
 }
 
 async function getFlow(context: CommandContext, id: string): Promise<void> {

@@ -20,7 +20,7 @@ export async function fetchPages<T>(
   pathname: string,
   query: Record<string, string | string[] | undefined>,
   flags: ListFlags,
-): Promise<{ items: T[]; more: boolean }> {
+): Promise<T[]> {
   const limit = flags.limit === undefined ? 50 : integerArgument(flags.limit, '--limit', 1, 500, context.t);
   const client: ApiClient = context.client;
   const items: T[] = [];
@@ -29,8 +29,12 @@ export async function fetchPages<T>(
   for (;;) {
     items.push(...page.items);
     const next = page._links?.next?.href;
-    if (!next) return { items, more: false };
-    if (!flags.all) return { items, more: true };
+    if (!next) return items;
+    if (!flags.all) {
+      // On standard error, so that even `--quiet` and `--json` output shows it was cut short.
+      context.warn(context.t.t('msg.more'));
+      return items;
+    }
     page = await client.json<Page<T>>('GET', apiPath(next));
   }
 }

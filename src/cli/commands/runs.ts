@@ -97,7 +97,7 @@ async function listRuns(context: CommandContext): Promise<void> {
   if (flags.flow) property.push(`flowId==${flags.flow}`);
   if (flags.status) property.push(`status==${statusListArgument(flags.status, context.t)}`);
 
-  const { items, more } = await fetchPages<Run>(context, '/api/v1/runs', { property }, flags);
+  const items = await fetchPages<Run>(context, '/api/v1/runs', { property }, flags);
   if (context.flags.json) return context.json(items);
   if (flags.quiet) return items.forEach((run) => context.say(run.id));
   if (items.length === 0) return context.say(context.t.t('msg.empty'));
@@ -121,7 +121,6 @@ async function listRuns(context: CommandContext): Promise<void> {
       ]),
     ),
   );
-  if (more) context.warn(t.t('msg.more'));
 }
 
 // People read flow names better than ids; one request covers the first 500 flows of the sandbox.
