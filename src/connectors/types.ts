@@ -2,6 +2,8 @@
 // nothing of runs, datasets, storage or HTTP. Adding a connector means adding one folder that exports
 // a `Connector` and registering it in `registry.ts`.
 
+import type { Logger } from 'pino';
+
 /** A JSON Schema object, used to validate parameters and to draw the UI's forms. */
 export type JsonSchema = Record<string, unknown>;
 
@@ -30,6 +32,8 @@ export interface ConnectionContext {
   /** Folders that `local-files` may read, absolute and resolved. */
   fileRoots: string[];
   signal?: AbortSignal;
+  /** Logs what a connector skips or swallows, such as a link out of the roots; never given secrets. */
+  logger?: Pick<Logger, 'warn' | 'debug'>;
 }
 
 /** What to read through an account: the `data` and `params` of a source connection. */

@@ -134,8 +134,11 @@ describe('local-files connector', () => {
       assert.equal(error.code, 'PATH_OUTSIDE_ROOTS');
       return true;
     });
-    const listed = await connector.explore(context, {});
+    const warnings: unknown[] = [];
+    const logger = { warn: (fields: unknown) => warnings.push(fields), debug: () => {} };
+    const listed = await connector.explore({ ...context, logger } as ConnectionContext, {});
     assert.deepEqual(listed.items, []);
+    assert.deepEqual(warnings, [{ path: 'link.csv', target: path.join(fs.realpathSync(outside), 'secret.csv') }]);
   });
 
   test('gzip by extension and by magic bytes', async () => {

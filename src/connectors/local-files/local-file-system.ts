@@ -63,8 +63,15 @@ export async function openLocalFileSystem(context: ConnectionContext): Promise<F
       for (const name of names) {
         const relative = relativeFolder === '' ? name : `${relativeFolder}/${name}`;
         // A link that leads outside the roots is left out of listings; naming it directly is an error.
-        const target = await fs.promises.realpath(path.join(real, name)).catch(() => undefined);
-        if (target === undefined || !insideAny(target, roots)) continue;
+        const target = await fs.promises.realpath(path.join(real, name)).catch((error: Error) => {
+          context.logger?.debug({ path: relative, err: error }, 'broken link left out of the listing');
+          return undefined;
+        });
+        if (target === undefined) continue;
+        if (!insideAny(target, roots)) {
+          context.logger?.warn({ path: relative, target }, 'link outside the file roots left out of the listing');
+          continue;
+        }
         entries.push(entryOf(relative, await fs.promises.stat(target)));
       }
       return entries;

@@ -31,7 +31,10 @@ export async function openMysqlSession(context: ConnectionContext): Promise<SqlS
     bigNumberStrings: true,
     timezone: 'Z',
   });
-  connection.on('error', () => {});
+  // An idle connection that the server drops must not crash the process; the next query reports it.
+  connection.on('error', (error) =>
+    context.logger?.warn({ err: error, host, port, database }, 'mysql connection failed'),
+  );
   const promise = connection.promise();
   try {
     await promise.connect();

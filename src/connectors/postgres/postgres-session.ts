@@ -38,7 +38,9 @@ export async function openPostgresSession(context: ConnectionContext): Promise<S
     types: rawTemporalTypes,
   });
   // An idle connection that the server drops must not crash the process; the next query reports it.
-  client.on('error', () => {});
+  client.on('error', (error) =>
+    context.logger?.warn({ err: error, host, port, database }, 'postgres connection failed'),
+  );
   await client.connect();
 
   return {

@@ -110,7 +110,10 @@ export async function openSftpFileSystem(context: ConnectionContext): Promise<Fi
         const relative = relativeFolder === '' ? item.filename : `${relativeFolder}/${item.filename}`;
         // Listings carry the link itself; follow it to learn whether it is a file or a folder.
         const stats = item.attrs.isSymbolicLink()
-          ? await call<Stats>((done) => sftp.stat(remotePath(relative), done)).catch(() => undefined)
+          ? await call<Stats>((done) => sftp.stat(remotePath(relative), done)).catch((error: Error) => {
+              context.logger?.debug({ path: relative, err: error }, 'broken link left out of the listing');
+              return undefined;
+            })
           : item.attrs;
         if (stats) entries.push(entryOf(relative, stats));
       }
