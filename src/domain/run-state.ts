@@ -39,7 +39,7 @@ export function canTransition(from: RunStatus, to: RunStatus): boolean {
 }
 
 /** Throws RUN_TERMINAL or INTERNAL when the state machine forbids `from → to`. */
-export function assertTransition(runId: string, from: RunStatus, to: RunStatus): void {
+export function assertTransition(from: RunStatus, to: RunStatus, runId = 'unknown'): void {
   if (canTransition(from, to)) return;
   if (isTerminal(from)) {
     throw new TributaryError(

@@ -45,6 +45,15 @@ export interface ScheduleParamsJson {
 const FIXED_STEP_MS: Partial<Record<Frequency, number>> = { minute: 60_000, hour: 3_600_000 };
 const CALENDAR_STEP_DAYS: Partial<Record<Frequency, number>> = { day: 1, week: 7 };
 
+/** A parsed schedule, or `scheduleParams` as a request or a stored flow gives them. */
+export type ScheduleInput = Schedule | Record<string, unknown>;
+
+function asSchedule(input: ScheduleInput): Schedule {
+  return typeof input.startMs === 'number' && typeof input.catchup === 'boolean'
+    ? (input as Schedule)
+    : parseScheduleParams(input);
+}
+
 /** Validates `scheduleParams` from a request or a stored flow; throws with the field and the fix. */
 export function parseScheduleParams(raw: unknown, field = 'scheduleParams'): Schedule {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -190,7 +199,8 @@ function invalid(path: string, detail: string): TributaryError {
  * schedule's grid (after a schedule change) yields a first window from the cursor to the next grid
  * point, so windows keep chaining with no gap and no overlap.
  */
-export function* windowsAfter(schedule: Schedule, cursorMs: number | null): Generator<ScheduledWindow> {
+export function* windowsAfter(input: ScheduleInput, cursorMs: number | null): Generator<ScheduledWindow> {
+  const schedule = asSchedule(input);
   let start: number;
   if (cursorMs === null) {
     if (schedule.backfill && withinEnd(schedule, schedule.startMs)) {
@@ -211,7 +221,8 @@ export function* windowsAfter(schedule: Schedule, cursorMs: number | null): Gene
 }
 
 /** Returns the windows of the whole chain whose due time is in [fromMs, toMs). */
-export function windowsDueBetween(schedule: Schedule, fromMs: number, toMs: number): ScheduledWindow[] {
+export function windowsDueBetween(input: ScheduleInput, fromMs: number, toMs: number): ScheduledWindow[] {
+  const schedule = asSchedule(input);
   const windows: ScheduledWindow[] = [];
   for (const window of windowsAfter(schedule, chainPointBefore(schedule, fromMs))) {
     if (window.dueAt >= toMs) break;
@@ -221,7 +232,8 @@ export function windowsDueBetween(schedule: Schedule, fromMs: number, toMs: numb
 }
 
 /** Returns the next `count` windows of the whole chain whose due time is after `afterMs`. */
-export function nextWindows(schedule: Schedule, afterMs: number, count: number): ScheduledWindow[] {
+export function nextWindows(input: ScheduleInput, afterMs: number, count: number): ScheduledWindow[] {
+  const schedule = asSchedule(input);
   const windows: ScheduledWindow[] = [];
   if (count <= 0) return windows;
   for (const window of windowsAfter(schedule, chainPointBefore(schedule, afterMs))) {
@@ -237,7 +249,8 @@ export function nextWindows(schedule: Schedule, afterMs: number, count: number):
  * the start time the schedule's grid extends backwards, so that a range before the start time
  * splits into the flow's own windows; they chain into the regular windows at the start time.
  */
-export function* windowsFrom(schedule: Schedule, fromMs: number): Generator<ScheduledWindow> {
+export function* windowsFrom(input: ScheduleInput, fromMs: number): Generator<ScheduledWindow> {
+  const schedule = asSchedule(input);
   const regular = { ...schedule, backfill: false };
   if (fromMs >= schedule.startMs) {
     yield* windowsAfter(regular, chainPointBefore(schedule, fromMs + 1));

@@ -6,11 +6,11 @@ import { backoffDelayMs } from '../../src/domain/backoff.ts';
 
 describe('run state', () => {
   test('allowed transitions', () => {
-    assert.doesNotThrow(() => assertTransition('r', 'scheduled', 'inProgress'));
-    assert.doesNotThrow(() => assertTransition('r', 'scheduled', 'cancelled'));
-    assert.doesNotThrow(() => assertTransition('r', 'inProgress', 'success'));
-    assert.doesNotThrow(() => assertTransition('r', 'inProgress', 'failed'));
-    assert.doesNotThrow(() => assertTransition('r', 'inProgress', 'cancelled'));
+    assert.doesNotThrow(() => assertTransition('scheduled', 'inProgress', 'r'));
+    assert.doesNotThrow(() => assertTransition('scheduled', 'cancelled', 'r'));
+    assert.doesNotThrow(() => assertTransition('inProgress', 'success', 'r'));
+    assert.doesNotThrow(() => assertTransition('inProgress', 'failed', 'r'));
+    assert.doesNotThrow(() => assertTransition('inProgress', 'cancelled', 'r'));
     assert.equal(canTransition('scheduled', 'success'), false);
   });
 
@@ -18,7 +18,7 @@ describe('run state', () => {
     for (const from of terminalStatuses) {
       for (const to of runStatuses) {
         assert.throws(
-          () => assertTransition('r', from, to),
+          () => assertTransition(from, to, 'r'),
           (error: unknown) => error instanceof TributaryError && error.code === 'RUN_TERMINAL',
         );
       }

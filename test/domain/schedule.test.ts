@@ -285,3 +285,17 @@ describe('schedule backfill grid', () => {
     assertChained(windows);
   });
 });
+
+describe('schedule input', () => {
+  test('accepts raw scheduleParams', () => {
+    const windows = nextWindows(
+      { frequency: 'hour', interval: 1, startTime: '2026-01-01T00:00:00Z' },
+      ms('2026-01-01T00:00:00Z'),
+      1,
+    );
+    assert.deepEqual(
+      windows.map((w) => iso(w.dueAt)),
+      ['2026-01-01T01:00:00Z'],
+    );
+  });
+});
