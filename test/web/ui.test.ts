@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import crypto from 'node:crypto';
+import { openStore } from '../../src/store/store.ts';
 import { inCi, makeTempDir } from '../support/backends.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -191,13 +193,15 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
   let browser: Browser | undefined;
   let api: ReturnType<typeof apiClient>;
   let fileRoot: string;
+  let dataDir: string;
   let accountId: string;
 
   before(async () => {
     buildUiWhenStale();
     fs.mkdirSync(screenshots, { recursive: true });
     fileRoot = makeTempDir('tributary-web-files-');
-    server = await startServer(makeTempDir('tributary-web-data-'), fileRoot);
+    dataDir = makeTempDir('tributary-web-data-');
+    server = await startServer(dataDir, fileRoot);
     api = apiClient(server.url);
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -425,7 +429,8 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
   });
 
   test('dataflow menu edits, disables, enables', async () => {
-    const { flowId } = await createFlow('Menu orders', 'en.csv', 'integer', 5);
+    writeSourceFile(path.join(fileRoot, 'exports', 'menu.csv'), 'order_id;quantity\nM1;1\n', Date.now() - hourMs);
+    const { flowId } = await createFlow('Menu orders', 'menu.csv', 'integer', 5);
     const context = await browser!.newContext({ locale: 'en-GB', timezoneId: 'Europe/London', viewport });
     try {
       const page = await signIn(context, labels.en);
@@ -465,6 +470,94 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       await context.close();
     }
   });
+
+  test('activity page pages 10,000 runs', async () => {
+    writeSourceFile(path.join(fileRoot, 'exports', 'busy.csv'), 'order_id;quantity\nD1;1\n', Date.now() - hourMs);
+    const { flowId } = await createFlow('Busy orders', 'busy.csv', 'integer', 5);
+    await insertFinishedRuns(flowId, 10_000);
+    assert.deepEqual(await api('GET', `/runs?property=flowId==${flowId}&count=true`), { count: 10_000 });
+
+    const context = await browser!.newContext({ locale: 'en-GB', timezoneId: 'Europe/London', viewport });
+    try {
+      const page = await signIn(context, labels.en);
+      const runLimits: number[] = [];
+      page.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.pathname === '/api/v1/runs') runLimits.push(Number(url.searchParams.get('limit')));
+      });
+
+      await page.goto(`${server!.url}/flows/${flowId}`);
+      const rows = page.locator('tr[data-run-id]');
+      await rows.nth(24).waitFor();
+      assert.equal(await rows.count(), 25);
+      await shot(page, 'en-many-runs');
+
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await rows.nth(49).waitFor();
+      assert.equal(await rows.count(), 50);
+      assert.ok(runLimits.length >= 2);
+      assert.ok(
+        runLimits.every((limit) => limit > 0 && limit <= 25),
+        `run list requests asked for ${runLimits.join(', ')}`,
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  /** Writes finished runs straight into the metadata database, as years of hourly runs would leave. */
+  async function insertFinishedRuns(flowId: string, count: number): Promise<void> {
+    const store = await openStore({ url: `sqlite:${path.join(dataDir, 'metadata.db')}` });
+    try {
+      const flow = await store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirstOrThrow();
+      const end = Math.floor(Date.now() / hourMs) * hourMs - 24 * hourMs;
+      const metrics = JSON.stringify({
+        inputRecordCount: 3,
+        outputRecordCount: 3,
+        failedRecordCount: 0,
+        inputFileCount: 1,
+      });
+      const rows = Array.from({ length: count }, (_, index) => {
+        const windowEnd = end - index * hourMs;
+        return {
+          id: crypto.randomUUID(),
+          org_id: flow.org_id,
+          sandbox: flow.sandbox,
+          flow_id: flowId,
+          status: 'success' as const,
+          trigger: 'schedule' as const,
+          retry_of: null,
+          superseded: 0,
+          attempt: 1,
+          due_at: windowEnd,
+          window_start: windowEnd - hourMs,
+          window_end: windowEnd,
+          delta_column: null,
+          schedule_key: `${flowId}:${windowEnd - hourMs}:${windowEnd}`,
+          metrics,
+          errors: '[]',
+          batch_id: null,
+          lease_owner: null,
+          lease_expires_at: null,
+          cancel_requested: 0,
+          started_at: windowEnd + 1000,
+          completed_at: windowEnd + 2000,
+          etag: crypto.randomUUID(),
+          created_at: windowEnd,
+          updated_at: windowEnd + 2000,
+          created_by: flow.created_by,
+        };
+      });
+      for (let start = 0; start < rows.length; start += 500) {
+        await store.db
+          .insertInto('runs')
+          .values(rows.slice(start, start + 500))
+          .execute();
+      }
+    } finally {
+      await store.close();
+    }
+  }
 
   test('setup wizard creates a dataflow', async () => {
     writeSourceFile(

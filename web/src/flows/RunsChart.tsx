@@ -5,8 +5,9 @@ import type { Run } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { runStartedAt } from './runs.ts';
 
-const width = 640;
-const height = 140;
+// The view box is about as wide as the chart's column, so text keeps its size when it scales.
+const width = 960;
+const height = 150;
 const padding = { top: 10, right: 10, bottom: 22, left: 48 };
 
 export function RunsChart({ runs }: { runs: Run[] }) {
@@ -49,6 +50,11 @@ export function RunsChart({ runs }: { runs: Run[] }) {
         <text x={padding.left} y={height - 4} className="chart-label">
           {i18n.dateTime(new Date(minTime).toISOString())}
         </text>
+        {maxTime > minTime && (
+          <text x={width - padding.right} y={height - 4} textAnchor="end" className="chart-label">
+            {i18n.dateTime(new Date(maxTime).toISOString())}
+          </text>
+        )}
         {points.map((point) => (
           <g key={point.run.id}>
             <title>
