@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { registerRunRoutes } from '../../src/api/routes/runs.ts';
@@ -18,6 +19,8 @@ for (const backend of metadataBackends) {
     let engine: Engine;
     let flowId: string;
     let datasetId: string;
+    let tableFlowId: string;
+    let tableDatasetId: string;
 
     const post = (url: string, payload: unknown, token = api.tokens.adminA, headers: Record<string, string> = {}) =>
       api.app.inject({ method: 'POST', url, payload: payload as object, headers: { ...auth(token), ...headers } });
@@ -76,6 +79,46 @@ for (const backend of metadataBackends) {
       });
       assert.equal(flow.statusCode, 201, flow.body);
       flowId = flow.json().id;
+
+      const crm = new BetterSqlite3(path.join(api.fileRoot, 'crm.db'));
+      crm.exec(`create table customers (id text primary key, name text, updated_at datetime)`);
+      const insert = crm.prepare('insert into customers values (?, ?, ?)');
+      insert.run('C1', 'Ada', '2026-12-04 09:10:00');
+      insert.run('C2', 'Bob', '2026-12-04 09:50:00');
+      insert.run('C3', 'Cy', '2026-12-04 11:00:00');
+      crm.close();
+      const crmAccount = await post('/api/v1/connections', {
+        name: 'CRM',
+        connectionSpec: { id: 'sqlite' },
+        auth: { params: { path: 'crm.db' } },
+      });
+      assert.equal(crmAccount.statusCode, 201, crmAccount.body);
+      const customers = await post('/api/v1/sourceConnections', {
+        name: 'Customers',
+        baseConnectionId: crmAccount.json().id,
+        data: { format: 'tabular' },
+        params: { tableName: 'customers' },
+      });
+      assert.equal(customers.statusCode, 201, customers.body);
+      const customerSet = await post('/api/v1/datasets', {
+        name: 'customers',
+        schema: {
+          fields: [
+            { name: 'id', type: 'string', required: true },
+            { name: 'name', type: 'string' },
+          ],
+        },
+        primaryKey: ['id'],
+      });
+      tableDatasetId = customerSet.json().id;
+      const tableFlow = await post('/api/v1/flows', {
+        name: 'Customers',
+        sourceConnectionIds: [customers.json().id],
+        targetDatasetId: tableDatasetId,
+        scheduleParams: { frequency: 'day', interval: 1, startTime: '2026-12-05T00:00:00Z', timezone: 'Europe/Paris' },
+      });
+      assert.equal(tableFlow.statusCode, 201, tableFlow.body);
+      tableFlowId = tableFlow.json().id;
 
       engine = await startEngine({
         ...api.services,
@@ -187,6 +230,34 @@ for (const backend of metadataBackends) {
         preview.json().windows.map((w: { action: string; reason: string }) => `${w.action}:${w.reason}`),
         ['create:new', 'create:new', 'skip:succeeded'],
       );
+    });
+    test('table flow sets its delta column once', async () => {
+      // 09:10 and 09:50 Paris time are 08:10 and 08:50 UTC, inside the window; 11:00 is not.
+      const tableWindow = { ...window, windowStartTime: '2026-12-04T08:00:00Z', windowEndTime: '2026-12-04T09:00:00Z' };
+      const create = (deltaColumn?: string) =>
+        post('/api/v1/runs', {
+          flowId: tableFlowId,
+          params: { ...tableWindow, ...(deltaColumn ? { deltaColumn: { name: deltaColumn } } : {}) },
+        });
+
+      assert.equal((await create()).json().code, 'DELTA_COLUMN_REQUIRED');
+      assert.equal((await create('name')).json().code, 'DELTA_COLUMN_NOT_FOUND');
+      const fileFlow = await post('/api/v1/runs', {
+        flowId,
+        params: { ...window, deltaColumn: { name: 'updated_at' } },
+      });
+      assert.equal(fileFlow.json().code, 'DELTA_COLUMN_NOT_ALLOWED');
+
+      const created = await create('updated_at');
+      assert.equal(created.statusCode, 201, created.body);
+      assert.deepEqual(created.json().params.deltaColumn, { name: 'updated_at' });
+      assert.equal((await create('id')).json().code, 'DELTA_COLUMN_IMMUTABLE');
+
+      const run = await finished(created.json().id);
+      assert.equal(run.status, 'success', JSON.stringify(run.errors));
+      assert.equal(run.metrics.recordSummary.outputRecordCount, 2);
+      assert.equal((await get(`/api/v1/datasets/${tableDatasetId}`)).json().stats.rowCount, 2);
+      assert.equal((await get(`/api/v1/flows/${tableFlowId}`)).json().transformations.deltaColumn.name, 'updated_at');
     });
   });
 }
