@@ -48,12 +48,8 @@ export async function listRuns(
   let select = filtered(db, scope, query).selectAll();
   if (query.after) {
     const after = query.after;
-    select = select.where((eb) =>
-      eb.or([
-        eb('created_at', comparison, after.createdAt),
-        eb.and([eb('created_at', '=', after.createdAt), eb('id', comparison, after.id)]),
-      ]),
-    );
+    // A row-value comparison, so that both databases seek the index instead of filtering rows.
+    select = select.where((eb) => eb(eb.refTuple('created_at', 'id'), comparison, eb.tuple(after.createdAt, after.id)));
   }
   const rows = await select
     .orderBy('created_at', query.order)
