@@ -32,10 +32,12 @@ function collector(): { stream: Writable; text: () => string } {
 export async function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
-  options: { cwd?: string; clock?: Clock } = {},
+  options: { cwd?: string; clock?: Clock; terminal?: boolean } = {},
 ): Promise<CliResult> {
   const stdout = collector();
   const stderr = collector();
+  // A terminal on standard error gets the redrawn progress bar instead of status lines.
+  if (options.terminal) Object.assign(stderr.stream, { isTTY: true });
   let code = 0;
   const io: CliIo = {
     stdout: stdout.stream,

@@ -113,6 +113,31 @@ describe('cli runs', () => {
     assert.match(csv.stdout, /lots/);
   });
 
+  it('draws a progress bar on a terminal', async () => {
+    const created = await runCli(
+      [
+        'runs',
+        'create',
+        '--flow',
+        flowId,
+        '--start',
+        'now',
+        '--window-start',
+        'now-3h',
+        '--window-end',
+        'now-1h',
+        '-q',
+      ],
+      env,
+    );
+    const watched = await runCli(['runs', 'watch', created.stdout.trim(), '--interval-ms', '100'], env, {
+      terminal: true,
+    });
+    assert.equal(watched.code, exitCodes.ok, watched.stderr);
+    assert.ok(watched.stderr.includes('\r\x1b[2K'), 'the line is redrawn in place');
+    assert.match(watched.stderr, /\[█{30}\] 100 % {2}success · 31 records/);
+  });
+
   it('warns about an overlapping window', async () => {
     const result = await runCli(
       ['runs', 'create', '--flow', flowId, '--start', 'now', '--window-start', 'now-4h', '--window-end', 'now-2h'],
