@@ -15,6 +15,18 @@ import type {
   SourceRowError,
 } from '../../src/connectors/types.ts';
 import { makeTempDir } from '../support/backends.ts';
+import { waitFor } from '../support/wait.ts';
+
+/** Lists the paths this process has open, from /proc on Linux. */
+function openDescriptors(): string[] {
+  return fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [fs.readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return [];
+    }
+  });
+}
 
 const ALL_TIME: ReadWindow = { startMs: 0, endMs: Date.parse('2100-01-01T00:00:00Z') };
 
@@ -284,6 +296,17 @@ describe('local-files connector', () => {
         ['n', 'integer'],
       ],
     );
+  });
+
+  test('close after the first batch', async () => {
+    const { folder, context } = setup();
+    const file = path.join(folder, 'many.csv');
+    fs.writeFileSync(file, ['n', ...Array.from({ length: 100 }, (_, index) => String(index)), ''].join('\n'));
+    const stream = await connector.read(context, { source: delimited('many.csv'), window: ALL_TIME, batchSize: 10 });
+    const first = await stream.batches[Symbol.asyncIterator]().next();
+    assert.equal(first.done, false);
+    await stream.close();
+    await waitFor(() => !openDescriptors().includes(fs.realpathSync(file)), { message: 'the file to be closed' });
   });
 
   test('malformed rows become row errors in place', async () => {

@@ -71,6 +71,25 @@ export function tableConnectorCases(connector: Connector, fixture: () => Promise
   );
 
   test(
+    'close after the first batch',
+    withFixture(async (f) => {
+      const stream = await connector.read(f.context, {
+        source: { data: { format: 'tabular' }, params: { tableName: f.tableName } },
+        window: { startMs: 0, endMs: at('2100-01-01T00:00:00Z') },
+        deltaColumn: 'updated_at',
+        batchSize: 1,
+      });
+      const first = await stream.batches[Symbol.asyncIterator]().next();
+      assert.equal(first.done, false);
+      await stream.close();
+      assert.deepEqual(
+        await readIds(f, { window: { startMs: 0, endMs: at('2100-01-01T00:00:00Z') }, deltaColumn: 'updated_at' }),
+        [1, 2, 3, 4],
+      );
+    }),
+  );
+
+  test(
     'timestamp without time zone read in Europe/Paris',
     withFixture(async (f) => {
       // 09:00Z to 10:00Z is 10:00 to 11:00 in Paris in December (UTC+1).

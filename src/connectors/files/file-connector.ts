@@ -1,6 +1,7 @@
 import { toConnectorError } from '../errors.ts';
 import { batchParsedFile, sampleParsedFile, type BatchOrErrors } from '../formats/batches.ts';
 import { openFile } from '../formats/open-file.ts';
+import type { ParsedFile } from '../formats/parsed-item.ts';
 import { resolveFormatOptions } from '../formats/options.ts';
 import { sampleSpread, type SpreadSettings } from '../formats/spread-sample.ts';
 import { detectedColumnFormats, inferColumns, INFERENCE_SAMPLE_ROWS } from '../inference.ts';
@@ -12,7 +13,6 @@ import type {
   ExploreResult,
   ReadRequest,
   ReadStream,
-  SourceDescriptor,
 } from '../types.ts';
 import type { FileEntry, FileSystemSession, OpenFileSystem } from './file-system.ts';
 import { fileSelection, inWindow, normalizeRelative, selectFiles } from './select-files.ts';
@@ -57,6 +57,7 @@ export function createFileConnector(spec: ConnectionSpec, openFileSystem: OpenFi
 
     async read(context: ConnectionContext, request: ReadRequest): Promise<ReadStream> {
       const session = await openFileSystem(context);
+      const openFiles = new Set<ParsedFile>();
       try {
         resolveFormatOptions(request.source.data);
         const files = (await selectFiles(session, fileSelection(request.source.params))).filter((file) =>
@@ -71,8 +72,12 @@ export function createFileConnector(spec: ConnectionSpec, openFileSystem: OpenFi
             })),
             totalBytes: files.reduce((total, file) => total + file.sizeBytes, 0),
           },
-          batches: readFiles(session, files, request.source, request.batchSize ?? DEFAULT_BATCH_SIZE, context.signal),
-          close: () => session.close(),
+          batches: readFiles(session, files, request, openFiles, context.signal),
+          close: async () => {
+            // A read stopped halfway leaves its file open until the stream is closed.
+            for (const parsed of openFiles) parsed.close();
+            await session.close();
+          },
         };
       } catch (error) {
         await session.close();
@@ -85,18 +90,21 @@ export function createFileConnector(spec: ConnectionSpec, openFileSystem: OpenFi
 async function* readFiles(
   session: FileSystemSession,
   files: FileEntry[],
-  source: SourceDescriptor,
-  batchSize: number,
+  request: ReadRequest,
+  openFiles: Set<ParsedFile>,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<BatchOrErrors> {
+  const batchSize = request.batchSize ?? DEFAULT_BATCH_SIZE;
   for (const file of files) {
     try {
-      const parsed = await openFile(session.source(file), resolveFormatOptions(source.data, file.name));
+      const parsed = await openFile(session.source(file), resolveFormatOptions(request.source.data, file.name));
+      openFiles.add(parsed);
       for await (const batch of batchParsedFile(parsed, file.path, batchSize)) {
         // A cancelled read stops between batches without an error, because the caller aborted it.
         if (signal?.aborted) return;
         yield batch;
       }
+      openFiles.delete(parsed);
     } catch (error) {
       throw toConnectorError(error, `${session.label}/${file.path}`);
     }

@@ -49,6 +49,8 @@ export async function openMysqlSession(context: ConnectionContext): Promise<SqlS
     return rows as T[];
   };
 
+  let streaming = false;
+
   return {
     label: `mysql ${host}:${port}/${database}`,
     defaultSchema: database,
@@ -79,10 +81,16 @@ export async function openMysqlSession(context: ConnectionContext): Promise<SqlS
       return query<SourceRecord>(`select ${selectList(columns)} from ${quoteTable(table)} limit ?`, [limit]);
     },
 
-    streamWindow: (windowQuery) => streamWindow(connection, windowQuery),
+    async *streamWindow(windowQuery) {
+      streaming = true;
+      yield* streamWindow(connection, windowQuery);
+      streaming = false;
+    },
 
     async close() {
-      await promise.end().catch(() => connection.destroy());
+      // A stream left half-read keeps the connection paused, so a polite end would wait for ever.
+      if (streaming) connection.destroy();
+      else await promise.end().catch(() => connection.destroy());
     },
   };
 }

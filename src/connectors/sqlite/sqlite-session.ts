@@ -31,6 +31,8 @@ export async function openSqliteSession(context: ConnectionContext): Promise<Sql
     return rows.map((row) => ({ schema: 'main', name: row.name, type: row.type === 'view' ? 'view' : 'table' }));
   };
 
+  const openRows = new Set<IterableIterator<SourceRecord>>();
+
   return {
     label: `sqlite ${file}`,
     defaultSchema: 'main',
@@ -51,15 +53,21 @@ export async function openSqliteSession(context: ConnectionContext): Promise<Sql
         .all(limit) as SourceRecord[];
     },
 
-    streamWindow: (query) => streamWindow(database, query),
+    streamWindow: (query) => streamWindow(database, query, openRows),
 
     async close() {
+      // A statement still stepping keeps the database busy, and closing a busy database throws.
+      for (const rows of openRows) rows.return?.();
       database.close();
     },
   };
 }
 
-async function* streamWindow(database: Database.Database, query: WindowQuery): AsyncGenerator<SourceRecord[]> {
+async function* streamWindow(
+  database: Database.Database,
+  query: WindowQuery,
+  openRows: Set<IterableIterator<SourceRecord>>,
+): AsyncGenerator<SourceRecord[]> {
   const table = quoteIdentifier(query.table.name);
   const delta = quoteIdentifier(query.deltaColumn.name);
   // Bounds are compared as text, so they take the separator the column's values use.
@@ -71,15 +79,21 @@ async function* streamWindow(database: Database.Database, query: WindowQuery): A
   const statement = database.prepare(
     `select ${selectList(query.columns)} from ${table} where ${delta} >= ? and ${delta} < ?`,
   );
-  let batch: SourceRecord[] = [];
-  for (const row of statement.iterate(bound(query.startMs), bound(query.endMs)) as IterableIterator<SourceRecord>) {
-    batch.push(row);
-    if (batch.length >= query.batchSize) {
-      yield batch;
-      batch = [];
+  const rows = statement.iterate(bound(query.startMs), bound(query.endMs)) as IterableIterator<SourceRecord>;
+  openRows.add(rows);
+  try {
+    let batch: SourceRecord[] = [];
+    for (const row of rows) {
+      batch.push(row);
+      if (batch.length >= query.batchSize) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length > 0) yield batch;
+  } finally {
+    openRows.delete(rows);
   }
-  if (batch.length > 0) yield batch;
 }
 
 /** Resolves the database file, given relative to the first file root or absolute inside a root. */
