@@ -371,8 +371,15 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
     const { page, context } = await runOnDemandThroughUi('fr', 'Europe/Paris', 'Commandes FR', flowId);
     try {
       await page.goto(`${server!.url}/datasets/${datasetId}`);
-      await page.getByRole('cell', { name: 'A3' }).waitFor();
+      await page.getByRole('cell', { name: 'A3', exact: true }).waitFor();
       await shot(page, 'fr-dataset');
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Exporter en CSV' }).click(),
+      ]);
+      const exported = fs.readFileSync((await download.path())!, 'utf8');
+      assert.match(exported, /A3/);
 
       // The language choice is remembered over the browser's language.
       await page.getByLabel(labels.fr.language).selectOption('en');
@@ -575,7 +582,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
 
       await page.getByRole('button', { name: 'Ouvrir wizard' }).click();
       await page.getByRole('button', { name: 'Aperçu de communes.csv' }).click();
-      await page.getByRole('cell', { name: '2A004' }).waitFor();
+      await page.getByRole('cell', { name: '2A004', exact: true }).waitFor();
       await shot(page, 'fr-wizard-source');
       await page.getByRole('button', { name: 'Suivant' }).click();
 

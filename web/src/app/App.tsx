@@ -36,8 +36,17 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const sandboxes = useLoad(() => api<Page<Sandbox>>('/sandboxes'), 'sandboxes');
 
   useEffect(() => {
-    if (sandboxes.error instanceof ApiError && sandboxes.error.code === 'UNAUTHENTICATED') onSignOut();
-  }, [sandboxes.error, onSignOut]);
+    const error = sandboxes.error;
+    if (!(error instanceof ApiError)) return;
+    if (error.code === 'UNAUTHENTICATED') onSignOut();
+
+    // A remembered sandbox that was deleted: fall back to the default one.
+    if (error.code === 'SANDBOX_NOT_FOUND' && session.sandbox()) {
+      session.setSandbox(null);
+      setSandbox('');
+      sandboxes.reload();
+    }
+  }, [sandboxes, onSignOut]);
 
   const chooseSandbox = (name: string) => {
     session.setSandbox(name || null);

@@ -18,6 +18,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     setError(undefined);
     try {
       // The sandbox list is the cheapest call that proves the token works.
+      session.setSandbox(null);
       await api<Page<Sandbox>>('/sandboxes', { token: token.trim() });
       session.setToken(token.trim());
       onSignedIn();

@@ -1,6 +1,7 @@
 // One dataset: its schema, its batches and a preview of its rows.
 
-import { api } from '../api/client.ts';
+import { useState } from 'react';
+import { api, download } from '../api/client.ts';
 import { useLoad } from '../api/hooks.ts';
 import type { Batch, Dataset, Page } from '../api/types.ts';
 import { Link } from '../app/router.tsx';
@@ -22,7 +23,14 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
     datasetId,
   );
 
+  const [exportError, setExportError] = useState<unknown>();
   const fields = dataset.data?.schema.fields ?? [];
+
+  const exportAs = (format: 'csv' | 'ndjson', batchId?: string) => {
+    setExportError(undefined);
+    const name = `${dataset.data?.name ?? datasetId}${batchId ? `-${batchId}` : ''}.${format}`;
+    download(`/datasets/${datasetId}/export`, { format, batchId }, name).catch(setExportError);
+  };
   return (
     <section aria-labelledby="dataset-title">
       <p>
@@ -39,6 +47,16 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
           {t('common.labelValue', { label: t('datasets.batches'), value: i18n.number(dataset.data.stats?.batchCount) })}
         </p>
       )}
+
+      <div className="toolbar">
+        <button type="button" className="button-secondary" onClick={() => exportAs('csv')}>
+          {t('datasets.exportCsv')}
+        </button>
+        <button type="button" className="button-secondary" onClick={() => exportAs('ndjson')}>
+          {t('datasets.exportNdjson')}
+        </button>
+      </div>
+      <ErrorMessage error={exportError} />
 
       <h2>{t('datasets.schema')}</h2>
       {fields.length > 0 && (
@@ -109,7 +127,7 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
             <thead>
               <tr>
                 {fields.map((field) => (
-                  <th scope="col" key={field.name}>
+                  <th scope="col" key={field.name} className={isNumeric(field.type) ? 'numeric' : undefined}>
                     {field.name}
                   </th>
                 ))}
@@ -119,10 +137,7 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
               {rows.data.items.map((row, index) => (
                 <tr key={index}>
                   {fields.map((field) => (
-                    <td
-                      key={field.name}
-                      className={field.type === 'integer' || field.type === 'number' ? 'numeric' : undefined}
-                    >
+                    <td key={field.name} className={isNumeric(field.type) ? 'numeric' : undefined}>
                       {cellText(i18n, row[field.name], field.type)}
                     </td>
                   ))}
@@ -134,6 +149,10 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
       )}
     </section>
   );
+}
+
+function isNumeric(type: string): boolean {
+  return type === 'integer' || type === 'number';
 }
 
 function cellText(i18n: I18n, value: unknown, type: string): string {

@@ -304,6 +304,8 @@ export const en = {
   'datasets.batchStatus.superseded': 'Superseded',
   'datasets.back': 'Back to datasets',
   'datasets.noRows': 'The dataset has no rows yet.',
+  'datasets.exportCsv': 'Export as CSV',
+  'datasets.exportNdjson': 'Export as NDJSON',
 
   'error.NETWORK': 'The server cannot be reached. Check that Tributary is running, then try again.',
   'error.UNKNOWN': 'The server answered with an unexpected error (HTTP {status}).',

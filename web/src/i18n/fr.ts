@@ -310,6 +310,8 @@ export const fr: Messages = {
   'datasets.batchStatus.superseded': 'Remplacé',
   'datasets.back': 'Retour aux jeux de données',
   'datasets.noRows': 'Le jeu de données n’a encore aucune ligne.',
+  'datasets.exportCsv': 'Exporter en CSV',
+  'datasets.exportNdjson': 'Exporter en NDJSON',
 
   'error.NETWORK': 'Le serveur est injoignable. Vérifiez que Tributary fonctionne, puis réessayez.',
   'error.UNKNOWN': 'Le serveur a répondu par une erreur inattendue (HTTP {status}).',
