@@ -164,6 +164,18 @@ describe('local-files connector', () => {
     );
   });
 
+  test('corrupt gzip fails the read', async () => {
+    const { folder, context } = setup();
+    const zipped = gzipSync('id\n1\n'.repeat(1000));
+    fs.writeFileSync(path.join(folder, 'broken.csv.gz'), zipped.subarray(0, zipped.length / 2));
+    await assert.rejects(readAll(context, delimited('broken.csv.gz')), (error: ConnectorError) => {
+      assert.equal(error.code, 'SOURCE_READ_FAILED');
+      assert.equal(error.transient, false);
+      assert.match(error.message, /broken\.csv\.gz/);
+      return true;
+    });
+  });
+
   test('NDJSON with a bad line', async () => {
     const { folder, context } = setup();
     fs.writeFileSync(path.join(folder, 'events.ndjson'), '{"id":1,"tags":["a"]}\r\n\nnot json\n{"id":2}');

@@ -27,6 +27,8 @@ export async function openFile(file: FileSource, options: FileFormatOptions): Pr
     return openParquet(file);
   }
 
+  // The pipelines' callbacks ignore errors because a failing stage destroys the last stream with the
+  // error, and the parser reading that stream throws it to the reader.
   const raw = file.open();
   const counter = new ByteCounter();
   const counted = pipeline(raw, counter, () => {});
