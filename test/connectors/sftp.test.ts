@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { sftpConnector } from '../../src/connectors/sftp/index.ts';
 import type { ConnectorError } from '../../src/connectors/types.ts';
 import { type RecordBatch } from '../../src/connectors/types.ts';
@@ -37,6 +38,21 @@ describe('sftp connector', { skip }, () => {
     fs.writeFileSync(path.join(server.folder, 'key-login.csv'), 'a\n1\n');
     const result = await sftpConnector.explore(context({ privateKey: server.privateKey }), {});
     assert.ok(result.items.some((item) => item.name === 'key-login.csv'));
+  });
+
+  test('Parquet preview through random access', async () => {
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: 'code', data: ['01001', '2A004'], type: 'STRING' },
+        { name: 'amount', data: [1.5, 2.25], type: 'DOUBLE' },
+      ],
+    });
+    fs.writeFileSync(path.join(server.folder, 'data.parquet'), Buffer.from(buffer), { mode: 0o644 });
+    const result = await sftpConnector.explore(context({ password: server.password }), { object: 'data.parquet' });
+    assert.deepEqual(result.preview?.rows, [
+      { code: '01001', amount: 1.5 },
+      { code: '2A004', amount: 2.25 },
+    ]);
   });
 
   test('wrong password rejected', async () => {
