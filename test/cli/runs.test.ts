@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { exitCodes } from '../../src/cli/exit-codes.ts';
+import { ManualClock } from '../../src/domain/time.ts';
 import { makeTempDir } from '../support/backends.ts';
 import { startServerProcess, type ServerProcess } from '../support/process.ts';
 import { runCli } from './run-cli.ts';
@@ -161,8 +162,10 @@ describe('cli runs', () => {
       '--window-end',
       'now-8h',
     ];
-    const first = await runCli([...args, '--idempotency-key', 'nightly-1', '--json'], env);
-    const second = await runCli([...args, '--idempotency-key', 'nightly-1', '--json'], env);
+    // One clock for both commands, so that `now` is the same instant and the two requests are equal.
+    const clock = new ManualClock(Date.now());
+    const first = await runCli([...args, '--idempotency-key', 'nightly-1', '--json'], env, { clock });
+    const second = await runCli([...args, '--idempotency-key', 'nightly-1', '--json'], env, { clock });
     assert.equal(first.code, exitCodes.ok, first.stderr);
     assert.equal((JSON.parse(second.stdout) as { id: string }).id, (JSON.parse(first.stdout) as { id: string }).id);
   });
