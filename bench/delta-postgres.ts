@@ -46,7 +46,7 @@ async function createSource(admin: pg.Client, schema: string): Promise<void> {
               (i * 7919 % 1000000) / 100.0, i % 17, i % 3 = 0,
               (to_timestamp($1::double precision / 1000 + i - 1) at time zone 'UTC')::date,
               'C' || (i * 13 % 100000) || 'X', 'note ' || (i * 31 % 997) || ', ok'
-         from generate_series(1, $2::int) as i`,
+         from generate_series(1, $2::bigint) as i`,
     [BASE_MS, rows],
   );
   await admin.query(`create index on "${schema}".orders (created_at)`);

@@ -22,13 +22,16 @@ import {
 // or a fresh PostgreSQL database, dropped after.
 //
 //   node --import tsx bench/scheduler.ts [--flows 10000] [--backends sqlite,postgres] [--workers 1,4]
-//     [--runs 3] [--timeout-s 240]
+//     [--runs 3] [--timeout-s 240] [--profile-dir /tmp/prof]
+//
+// `--profile-dir` makes the server write a CPU profile there when it stops.
 
 const flows = integerArgument('flows', 10_000);
 const backends = argument('backends', 'sqlite,postgres').split(',');
 const workerCounts = argument('workers', '1,4').split(',').map(Number);
 const runs = integerArgument('runs', 3);
 const timeoutMs = integerArgument('timeout-s', 240) * 1000;
+const profileDir = argument('profile-dir', '');
 // Time from the start of setup to the common due time: enough to create every flow before it.
 const LEAD_MS = 20_000;
 
@@ -135,6 +138,7 @@ async function measure(backend: string, workers: number): Promise<Figures> {
       fileRoot,
       workers,
       ...(databaseUrl ? { databaseUrl } : {}),
+      ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
     });
     try {
       access = databaseUrl ? await postgresAccess(databaseUrl) : sqliteAccess(path.join(dir, 'data', 'metadata.db'));
