@@ -73,7 +73,7 @@ export const en = {
   'flows.neverRun': 'Never run',
   'flows.state.enabled': 'Enabled',
   'flows.state.disabled': 'Disabled',
-  'flows.menu': 'Actions for {name}',
+  'common.rowActions': 'Actions for {name}',
   'flows.menu.runOnDemand': 'Run on demand',
   'flows.menu.editSchedule': 'Edit schedule',
   'flows.menu.disable': 'Disable dataflow',

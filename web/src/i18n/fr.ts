@@ -74,7 +74,7 @@ export const fr: Messages = {
   'flows.neverRun': 'Jamais exécuté',
   'flows.state.enabled': 'Activé',
   'flows.state.disabled': 'Désactivé',
-  'flows.menu': 'Actions pour {name}',
+  'common.rowActions': 'Actions pour {name}',
   'flows.menu.runOnDemand': 'Exécuter à la demande',
   'flows.menu.editSchedule': 'Modifier le planning',
   'flows.menu.disable': 'Désactiver le flux de données',

@@ -71,7 +71,7 @@ export function AccountsTab() {
                 <td>{i18n.dateTime(account.createdAt)}</td>
                 <td className="cell-actions">
                   <RowMenu
-                    label={t('flows.menu', { name: account.name })}
+                    label={t('common.rowActions', { name: account.name })}
                     actions={[
                       {
                         label: t('accounts.addSource'),

@@ -124,7 +124,7 @@ export function DataflowsTab() {
                   </td>
                   <td className="cell-actions">
                     <RowMenu
-                      label={t('flows.menu', { name: flow.name })}
+                      label={t('common.rowActions', { name: flow.name })}
                       actions={[
                         { label: t('flows.menu.runOnDemand'), onSelect: () => setOpen({ kind: 'onDemand', flow }) },
                         { label: t('flows.menu.editSchedule'), onSelect: () => setOpen({ kind: 'schedule', flow }) },
