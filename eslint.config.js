@@ -17,7 +17,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../*', 'node:fs*', 'node:net', 'node:http*'], message: 'The domain is pure: it imports nothing of ours and does no I/O.' }] },
+        {
+          patterns: [
+            {
+              group: ['../*', 'node:fs*', 'node:net', 'node:http*'],
+              message: 'The domain is pure: it imports nothing of ours and does no I/O.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -26,7 +33,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/engine/*', '**/datasets/*', '**/api/*', '**/store/*'], message: 'Connectors know nothing of runs, datasets, storage or HTTP.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/engine/*', '**/datasets/*', '**/api/*', '**/store/*'],
+              message: 'Connectors know nothing of runs, datasets, storage or HTTP.',
+            },
+          ],
+        },
       ],
     },
   },
