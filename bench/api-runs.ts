@@ -4,7 +4,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
 import { CSV_COLUMNS, writeCsv } from './csv-file.ts';
-import { BENCH_TOKEN, createCsvFlow, startServer, type RunningServer } from './server.ts';
+import { BENCH_TOKEN, createCsvFlow, flowCloneSelect, startServer, type RunningServer } from './server.ts';
 import { argument, integerArgument, makeTempDir, median, printHeader, removeTempDir, round } from './support.ts';
 
 // Listing one flow's runs with a million runs in the store, against a real `tributary serve` on
@@ -47,12 +47,9 @@ function fillStore(file: string, flowId: string): void {
     const columns = (db.prepare(`select name from pragma_table_info('flows')`).all() as { name: string }[]).map(
       (row) => row.name,
     );
-    const select = columns.map((column) =>
-      column === 'id' ? `f.id || '-' || n.i` : column === 'name' ? `f.name || ' ' || n.i` : `f.${column}`,
-    );
     db.prepare(
       `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
-       insert into flows (${columns.join(', ')}) select ${select.join(', ')} from flows f, n where f.id = ?`,
+       insert into flows (${columns.join(', ')}) select ${flowCloneSelect(columns)} from flows f, n where f.id = ?`,
     ).run(FLOWS - 1, flowId);
 
     const flow = db.prepare(`select org_id, sandbox, created_by from flows where id = ?`).get(flowId) as {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { startServer, createCsvFlow } from './server.ts';
+import { createCsvFlow, flowCloneSelect, startServer } from './server.ts';
 import {
   argument,
   integerArgument,
@@ -59,7 +59,7 @@ function sqliteAccess(file: string): MetadataAccess {
       );
       db.prepare(
         `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
-         insert into flows (${columns.join(', ')}) select ${cloneSelect(columns)} from flows f, n where f.id = ?`,
+         insert into flows (${columns.join(', ')}) select ${flowCloneSelect(columns)} from flows f, n where f.id = ?`,
       ).run(copies, flowId);
     },
     async runTimes() {
@@ -81,7 +81,7 @@ async function postgresAccess(url: string): Promise<MetadataAccess> {
       );
       const columns = result.rows.map((row) => row.name);
       await client.query(
-        `insert into flows (${columns.join(', ')}) select ${cloneSelect(columns)} from flows f, generate_series(1, $1::int) n(i) where f.id = $2`,
+        `insert into flows (${columns.join(', ')}) select ${flowCloneSelect(columns)} from flows f, generate_series(1, $1::int) n(i) where f.id = $2`,
         [copies, flowId],
       );
     },
@@ -95,17 +95,6 @@ async function postgresAccess(url: string): Promise<MetadataAccess> {
       await client.end();
     },
   };
-}
-
-/** The select list that copies a flow with a new id and name, keeping every other column. */
-function cloneSelect(columns: string[]): string {
-  return columns
-    .map((column) => {
-      if (column === 'id') return `f.id || '-' || n.i`;
-      if (column === 'name') return `f.name || ' ' || n.i`;
-      return `f.${column}`;
-    })
-    .join(', ');
 }
 
 interface Figures {

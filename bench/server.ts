@@ -83,7 +83,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `tributary serve` and resolves once `/readyz` answers 200. */
+/** Starts `tributary serve` and resolves once `/readyz` returns 200. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -120,7 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${text}`);
+    if (!response.ok) throw new Error(`${method} ${route} failed with status ${response.status}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   };
   return { ...server, url, api };
@@ -174,4 +174,15 @@ export async function createCsvFlow(
     scheduleParams: options.scheduleParams,
   });
   return { connectionId: connection.id, sourceId: source.id, datasetId: dataset.id, flowId: flow.id };
+}
+
+/** Builds the select list that copies a flow row `f` with a new id and name, keeping every other column. */
+export function flowCloneSelect(columns: string[]): string {
+  return columns
+    .map((column) => {
+      if (column === 'id') return `f.id || '-' || n.i`;
+      if (column === 'name') return `f.name || ' ' || n.i`;
+      return `f.${column}`;
+    })
+    .join(', ');
 }

@@ -28,7 +28,7 @@ export function integerArgument(name: string, fallback: number): number {
   return value;
 }
 
-/** A fresh folder under the system temp folder, removed by `removeTempDir`. */
+/** Creates a fresh folder under the system temp folder; `removeTempDir` deletes it. */
 export function makeTempDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `tributary-bench-${label}-`));
 }
@@ -37,7 +37,7 @@ export function removeTempDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** A PostgreSQL schema name of our own, so benchmarks never touch other people's tables. */
+/** Returns a PostgreSQL schema name of the benchmark's own, so benchmarks never touch other tables. */
 export function uniqueSchema(label: string): string {
   return `bench_${label}_${process.pid}_${Date.now().toString(36)}`;
 }
@@ -95,7 +95,7 @@ export function hasCommand(command: string): boolean {
   }
 }
 
-/** The lines BENCHMARKS.md asks for: cores, memory, CPU model and the versions of the tools. */
+/** Describes the machine as BENCHMARKS.md reports it: cores, memory, CPU model and tool versions. */
 export function machineDescription(): string[] {
   const cpuModel = fs
     .readFileSync('/proc/cpuinfo', 'utf8')
@@ -122,7 +122,7 @@ export function machineDescription(): string[] {
   ];
 }
 
-/** Prints a header with the machine, so every pasted run says where it ran. */
+/** Prints a header with the machine, so every pasted run shows where it ran. */
 export function printHeader(title: string): void {
   console.log(`# ${title}`);
   for (const line of machineDescription()) console.log(`# ${line}`);
