@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, 
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
+import * as runClaimIndex from './migrations/002-run-claim-index.ts';
 
 /**
  * What differs between the metadata backends. Business code asks these predicates and never which
@@ -36,6 +37,7 @@ export interface StoreOptions {
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-run-claim-index': runClaimIndex,
 };
 
 /** Opens the metadata database and brings its schema up to date. */

@@ -56,18 +56,11 @@ function candidateQuery(db: Db, now: number) {
                 .where('earlier.status', '=', 'scheduled')
                 .where('earlier.due_at', '<=', now)
                 .where((inner) =>
-                  inner.or([
-                    inner('earlier.window_start', '<', inner.ref('r.window_start')),
-                    inner.and([
-                      inner('earlier.window_start', '=', inner.ref('r.window_start')),
-                      inner('earlier.due_at', '<', inner.ref('r.due_at')),
-                    ]),
-                    inner.and([
-                      inner('earlier.window_start', '=', inner.ref('r.window_start')),
-                      inner('earlier.due_at', '=', inner.ref('r.due_at')),
-                      inner('earlier.id', '<', inner.ref('r.id')),
-                    ]),
-                  ]),
+                  inner(
+                    inner.refTuple('earlier.window_start', 'earlier.due_at', 'earlier.id'),
+                    '<',
+                    inner.refTuple('r.window_start', 'r.due_at', 'r.id'),
+                  ),
                 ),
             ),
           ),
