@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import crypto from 'node:crypto';
 import { openStore } from '../../src/store/store.ts';
@@ -565,6 +566,65 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       await store.close();
     }
   }
+
+  test('first table run sets the delta column', async () => {
+    const now = Date.now();
+    const database = new Database(path.join(fileRoot, 'shop.sqlite'));
+    database.exec('create table orders (order_id text, quantity integer, updated_at datetime)');
+    const insert = database.prepare('insert into orders values (?, ?, ?)');
+    insert.run('T1', 1, new Date(now - 2 * hourMs).toISOString());
+    insert.run('T2', 2, new Date(now - 30 * hourMs).toISOString());
+    database.close();
+
+    const account = await api<{ id: string }>('POST', '/connections', {
+      name: 'Shop',
+      connectionSpec: { id: 'sqlite' },
+      auth: { params: { path: 'shop.sqlite' } },
+    });
+    const source = await api<{ id: string }>('POST', '/sourceConnections', {
+      name: 'Shop orders',
+      baseConnectionId: account.id,
+      data: { format: 'tabular' },
+      params: { tableName: 'orders' },
+    });
+    const dataset = await api<{ id: string }>('POST', '/datasets', {
+      name: 'Shop orders dataset',
+      schema: { fields: [{ name: 'orderId', type: 'string', required: true }] },
+    });
+    const flow = await api<{ id: string }>('POST', '/flows', {
+      name: 'Shop orders',
+      sourceConnectionIds: [source.id],
+      targetDatasetId: dataset.id,
+      transformations: { mapping: [{ source: 'order_id', destination: 'orderId' }] },
+      scheduleParams: { frequency: 'once', startTime: new Date(now + 24 * hourMs).toISOString(), backfill: false },
+    });
+
+    const timeZone = 'Europe/Paris';
+    const context = await browser!.newContext({ locale: 'en-GB', timezoneId: timeZone, viewport });
+    try {
+      const page = await signIn(context, labels.en);
+      await page.getByRole('button', { name: 'Actions for Shop orders' }).click();
+      await page.getByRole('menuitem', { name: 'Run on demand' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Ingestion start time').fill(localInput(now, timeZone));
+      await dialog.getByLabel('Window start time').fill(localInput(now - 3 * hourMs, timeZone));
+      await dialog.getByLabel('Window end time').fill(localInput(now - hourMs, timeZone));
+      await dialog.getByLabel('Delta column').fill('updated_at');
+      await shot(page, 'en-on-demand-delta');
+      await dialog.getByRole('button', { name: 'Schedule', exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      const run = await waitFor(async () => (await runsOf(flow.id)).find((item) => item.status === 'success'), {
+        timeoutMs: runTimeoutMs,
+        message: 'the table run to succeed',
+      });
+      assert.equal(run.metrics?.recordSummary?.outputRecordCount, 1);
+      const saved = await api<{ transformations: { deltaColumn?: { name: string } } }>('GET', `/flows/${flow.id}`);
+      assert.equal(saved.transformations.deltaColumn?.name, 'updated_at');
+    } finally {
+      await context.close();
+    }
+  });
 
   test('setup wizard creates a dataflow', async () => {
     writeSourceFile(

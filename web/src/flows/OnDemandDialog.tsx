@@ -3,7 +3,8 @@
 
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
-import type { CreatedRun, Flow, Page, Run } from '../api/types.ts';
+import { useLoad } from '../api/hooks.ts';
+import type { CreatedRun, Flow, Page, Run, SourceConnection } from '../api/types.ts';
 import { DateTimeField } from '../components/DateTimeField.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
@@ -33,6 +34,11 @@ export function OnDemandDialog({
   const [windowStartTime, setWindowStartTime] = useState(toLocalInput(windowEnd.getTime() - 3_600_000));
   const [windowEndTime, setWindowEndTime] = useState(toLocalInput(windowEnd));
   const [deltaColumn, setDeltaColumn] = useState(flow.transformations?.deltaColumn?.name ?? '');
+  const sourceId = flow.sourceConnectionIds[0] ?? '';
+  const source = useLoad(() => api<SourceConnection>(`/sourceConnections/${sourceId}`), sourceId);
+  // Table sources read by a delta column; the first run of a flow without one may set it.
+  const isTable = source.data?.data.format === 'tabular';
+  const deltaFixed = Boolean(flow.transformations?.deltaColumn?.name);
   const [overlaps, setOverlaps] = useState<Run[] | null>(null);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -115,10 +121,19 @@ export function OnDemandDialog({
           }}
           required
         />
-        {flow.transformations?.deltaColumn !== undefined && (
+        {isTable && (
           <div className="field">
             <label htmlFor={deltaId}>{t('onDemand.deltaColumn')}</label>
-            <input id={deltaId} value={deltaColumn} onChange={(event) => setDeltaColumn(event.target.value)} />
+            <input
+              id={deltaId}
+              value={deltaColumn}
+              readOnly={deltaFixed}
+              aria-describedby={`${deltaId}-hint`}
+              onChange={(event) => setDeltaColumn(event.target.value)}
+            />
+            <span id={`${deltaId}-hint`} className="hint">
+              {t(deltaFixed ? 'onDemand.deltaFixed' : 'onDemand.deltaFirst')}
+            </span>
           </div>
         )}
         {overlaps && overlaps.length > 0 && (

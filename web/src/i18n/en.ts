@@ -117,6 +117,8 @@ export const en = {
   'onDemand.windowStart': 'Window start time',
   'onDemand.windowEnd': 'Window end time',
   'onDemand.deltaColumn': 'Delta column',
+  'onDemand.deltaFixed': 'Set by the dataflow; it cannot change.',
+  'onDemand.deltaFirst': 'The date or time column that places rows in the window. The first run sets it for good.',
   'onDemand.submit': 'Schedule',
   'onDemand.created': 'The run is scheduled for {start}.',
   'onDemand.overlapTitle': 'This window overlaps other runs',

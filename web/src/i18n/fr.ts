@@ -120,6 +120,9 @@ export const fr: Messages = {
   'onDemand.windowStart': 'Heure de début de la période',
   'onDemand.windowEnd': 'Heure de fin de la période',
   'onDemand.deltaColumn': 'Colonne delta',
+  'onDemand.deltaFixed': 'Fixée par le flux de données ; elle ne peut plus changer.',
+  'onDemand.deltaFirst':
+    'La colonne de date ou d’heure qui place les lignes dans la période. La première exécution la fixe définitivement.',
   'onDemand.submit': 'Planifier',
   'onDemand.created': 'L’exécution est planifiée pour le {start}.',
   'onDemand.overlapTitle': 'Cette période chevauche d’autres exécutions',
