@@ -11,7 +11,7 @@ import type { Db, Run } from '../../src/store/runs/run.ts';
 import { dropPostgresSchema, makeTempDir, postgresUrl, uniqueSchemaName } from '../support/backends.ts';
 
 // A small in-memory source for engine tests: each window yields one record per minute of data
-// time, so the rows a window holds are known. Faults are injected through its options.
+// time, so the rows of each window are known. Faults are injected through its options.
 
 export const dataset: DatasetDefinition = {
   id: 'ds-engine-test',
@@ -72,7 +72,7 @@ export function memorySource(warehouse: Warehouse, options: SourceOptions = {}, 
   return state;
 }
 
-/** The number of records a window yields: one per minute of data time. */
+/** Returns the number of records a window yields: one per minute of data time. */
 export function recordsOfWindow(run: Pick<Run, 'windowStart' | 'windowEnd'>, maxRecords = 1000): number {
   return Math.min(maxRecords, Math.floor((run.windowEnd - run.windowStart) / 60_000));
 }
@@ -116,7 +116,7 @@ export interface TestWarehouse {
   close(): Promise<void>;
 }
 
-/** A warehouse of the same kind as the metadata backend, fresh for one test. */
+/** Opens a fresh warehouse of the same kind as the metadata backend, for one test. */
 export async function openTestWarehouse(kind: 'sqlite' | 'postgres'): Promise<TestWarehouse> {
   if (kind === 'sqlite') {
     const url = `sqlite:${path.join(makeTempDir(), 'warehouse.db')}`;
