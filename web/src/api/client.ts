@@ -106,7 +106,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** The continuation token of a page's next link, or null on the last page. */
+/** Returns the continuation token of a page's next link, or null on the last page. */
 export function nextToken(page: Page<unknown>): string | null {
   const href = page._links?.next?.href;
   if (!href) return null;

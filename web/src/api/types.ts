@@ -219,7 +219,7 @@ export interface ScheduledRun {
 
 export interface RowErrorPage {
   items: RowErrorItem[];
-  /** All row errors of the run; the page holds the first 100. */
+  /** Number of row errors of the run; the page contains the first 100. */
   count: number;
 }
 
@@ -236,7 +236,7 @@ export interface BackfillWindow {
   windowStartTime: string;
   windowEndTime: string;
   action: 'create' | 'skip';
-  /** Why a window is skipped, or what its new run replaces. */
+  /** Reason a window is skipped, or what its new run replaces. */
   reason: 'new' | 'succeeded' | 'failed' | 'pending' | 'reprocess';
   existingRunId: string | null;
   runId: string | null;

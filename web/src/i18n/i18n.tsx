@@ -1,7 +1,7 @@
 // The language of the UI: the remembered choice first, then the browser's languages, then English.
 // Dates show in the user's time zone with the zone named; numbers in the user's locale.
 
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { en, type MessageKey, type Messages } from './en.ts';
 import { fr } from './fr.ts';
 
@@ -53,8 +53,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLanguageState(next);
   }, []);
 
-  const value = useMemo<I18n>(() => {
+  useEffect(() => {
     document.documentElement.lang = language;
+  }, [language]);
+
+  const value = useMemo<I18n>(() => {
     const messages = catalogs[language];
     const locale = language === 'fr' ? 'fr-FR' : 'en-GB';
     const dateFormats = new Map<string, Intl.DateTimeFormat>();
@@ -104,7 +107,7 @@ export function useI18n(): I18n {
   return value;
 }
 
-/** The IANA name, which says more than an abbreviation like CET, and is the same in both languages. */
+/** Returns the IANA name, which is clearer than an abbreviation like CET and the same in both languages. */
 function zoneLabel(timeZone: string): string {
   return timeZone === 'UTC' || timeZone === 'Etc/UTC' ? 'UTC' : `(${timeZone})`;
 }
