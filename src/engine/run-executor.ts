@@ -67,7 +67,7 @@ export async function executeRun(deps: ExecutorDeps, run: Run, owner: string, sh
   log.info('run started');
 
   try {
-    const outcome = await attemptWithRetries(deps, run, owner, metrics, controller, log);
+    const outcome = await attemptWithRetries(deps, run, owner, metrics, controller, log, heartbeat);
     await heartbeat.stop();
     await finish(deps, run, owner, metrics, outcome, log);
   } finally {
@@ -90,6 +90,7 @@ async function attemptWithRetries(
   metrics: RunMetrics,
   controller: AbortController,
   log: Logger,
+  heartbeat: Heartbeat,
 ): Promise<Outcome> {
   const { settings } = deps;
   for (let attempt = 1; ; attempt += 1) {
@@ -101,7 +102,10 @@ async function attemptWithRetries(
         signal: controller.signal,
         metrics,
         supersedesBatchIds: supersede.batchIds,
-        beforeCommit: () => confirmLease(deps, run, owner, metrics, controller),
+        beforeCommit: async () => {
+          await confirmLease(deps, run, owner, metrics, controller);
+          heartbeat.committing();
+        },
       });
       if (result.recovered)
         log.info({ batchId: result.batchId }, 'run found its batch committed by an earlier attempt');
@@ -229,6 +233,8 @@ async function confirmLease(
 }
 
 interface Heartbeat {
+  /** Marks the commit as started: it reads nothing but is not stalled. */
+  committing(): void;
   stop(): Promise<void>;
 }
 
@@ -245,11 +251,12 @@ function startHeartbeat(
   let lastProgress = -1;
   let beating: Promise<void> = Promise.resolve();
   let stopped = false;
+  let committing = false;
 
   const beat = async () => {
     const now = clock.now();
     const progress = metrics.recordsRead + metrics.bytesRead;
-    if (progress !== lastProgress) {
+    if (progress !== lastProgress || committing) {
       lastProgress = progress;
       lastProgressAt = now;
     }
@@ -282,6 +289,9 @@ function startHeartbeat(
   }, settings.heartbeatIntervalMs);
 
   return {
+    committing: () => {
+      committing = true;
+    },
     stop: async () => {
       if (!stopped) {
         stopped = true;
