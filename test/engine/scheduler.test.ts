@@ -50,7 +50,14 @@ for (const backend of metadataBackends) {
           const run = await claimRun(store, { owner: `w${i}`, now: clock.now(), leaseMs: 1000 });
           assert.ok(run);
           claimed.push(run.windowStart);
-          await completeRun(store.db, { runId: run.id, owner: `w${i}`, now: clock.now(), metrics: emptyMetrics, batchId: null, supersededRunIds: [] });
+          await completeRun(store.db, {
+            runId: run.id,
+            owner: `w${i}`,
+            now: clock.now(),
+            metrics: emptyMetrics,
+            batchId: null,
+            supersededRunIds: [],
+          });
         }
         assert.deepEqual(claimed, [T0, T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR]);
         assert.equal(await scheduler(store, clock).tick(), 0);
@@ -104,8 +111,14 @@ for (const backend of metadataBackends) {
         const clock = new ManualClock(T0 + 24 * HOUR);
         for (let i = 0; i < 5; i += 1) await insertFlow(store.db, { id: `f${i}`, schedule: hourly });
         const created = await Promise.all([1, 2, 3].map(() => scheduler(store, clock).tick()));
-        assert.equal(created.reduce((a, b) => a + b, 0), 5 * 24);
-        const count = await store.db.selectFrom('runs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+        assert.equal(
+          created.reduce((a, b) => a + b, 0),
+          5 * 24,
+        );
+        const count = await store.db
+          .selectFrom('runs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow();
         assert.equal(Number(count.n), 5 * 24);
       } finally {
         await store.close();
@@ -116,7 +129,12 @@ for (const backend of metadataBackends) {
       const store = await backend.open();
       try {
         const clock = new ManualClock(Date.parse('2026-04-02T00:00:00Z'));
-        const daily = { frequency: 'day', interval: 1, startTime: '2026-03-25T02:30:00+01:00', timezone: 'Europe/Paris' };
+        const daily = {
+          frequency: 'day',
+          interval: 1,
+          startTime: '2026-03-25T02:30:00+01:00',
+          timezone: 'Europe/Paris',
+        };
         await insertFlow(store.db, { id: 'f1', schedule: daily });
         await scheduler(store, clock).tick();
         const rows = await windows(store);
