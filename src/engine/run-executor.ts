@@ -24,6 +24,12 @@ export interface ExecutorSettings {
   transientRetryBaseDelayMs: number;
 }
 
+/** Receives run starts and ends, for webhooks; a listener's failure never changes the run. */
+export interface RunEventListener {
+  runStarted(run: Run): Promise<void>;
+  runFinished(runId: string, status: 'success' | 'failed' | 'cancelled'): Promise<void>;
+}
+
 export interface ExecutorDeps {
   db: Db;
   preparer: RunPreparer;
@@ -31,6 +37,7 @@ export interface ExecutorDeps {
   logger: Logger;
   settings: ExecutorSettings;
   metrics?: EngineMetrics;
+  events?: RunEventListener;
   random?: () => number;
 }
 
@@ -57,6 +64,7 @@ export async function executeRun(deps: ExecutorDeps, run: Run, owner: string, sh
     });
     deps.metrics?.runFinished('cancelled');
     log.info('run cancelled before it started');
+    await notify(log, () => deps.events?.runFinished(run.id, 'cancelled'));
     return;
   }
 
@@ -65,6 +73,7 @@ export async function executeRun(deps: ExecutorDeps, run: Run, owner: string, sh
   shutdown.addEventListener('abort', onShutdown, { once: true });
   const heartbeat = startHeartbeat(deps, run, owner, metrics, controller);
   log.info('run started');
+  await notify(log, () => deps.events?.runStarted(run));
 
   try {
     const outcome = await attemptWithRetries(deps, run, owner, metrics, controller, log, heartbeat);
@@ -153,6 +162,7 @@ async function finish(deps: ExecutorDeps, run: Run, owner: string, metrics: RunM
     deps.metrics?.runFinished('success');
     deps.metrics?.recordsIngested(metrics.outputRecordCount);
     log.info({ records: metrics.outputRecordCount, durationMs: now - (run.startedAt ?? now) }, 'run succeeded');
+    await notify(log, () => deps.events?.runFinished(run.id, 'success'));
     return;
   }
 
@@ -163,6 +173,7 @@ async function finish(deps: ExecutorDeps, run: Run, owner: string, metrics: RunM
     }
     deps.metrics?.runFinished('failed');
     log.warn({ code: outcome.error.code }, 'run failed');
+    await notify(log, () => deps.events?.runFinished(run.id, 'failed'));
     return;
   }
 
@@ -183,6 +194,15 @@ async function finish(deps: ExecutorDeps, run: Run, owner: string, metrics: RunM
   }
   deps.metrics?.runFinished(status);
   log.warn({ code: stop.toRunError().code }, 'run stopped');
+  await notify(log, () => deps.events?.runFinished(run.id, status));
+}
+
+async function notify(log: Logger, send: () => Promise<void> | undefined): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    log.error({ err: error }, 'run event listener failed');
+  }
 }
 
 /**

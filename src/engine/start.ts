@@ -8,7 +8,7 @@ import type { Store } from '../store/store.ts';
 import { createEngineMetrics } from './metrics.ts';
 import type { RunPreparer } from './pipeline.ts';
 import { createRealPreparer } from './real-pipeline.ts';
-import type { ExecutorSettings } from './run-executor.ts';
+import type { ExecutorSettings, RunEventListener } from './run-executor.ts';
 import { Scheduler } from './scheduler.ts';
 import { Worker } from './worker.ts';
 
@@ -28,6 +28,8 @@ export interface EngineOptions {
   workers: number;
   /** Replaces the real pipeline, so that tests read an in-memory source. */
   preparer?: RunPreparer;
+  /** Told of run starts and ends, for webhooks. */
+  events?: RunEventListener;
   /** Time running runs get to finish on stop before their leases are given back; default 10 s. */
   shutdownGraceMs?: number;
 }
@@ -70,7 +72,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       logger,
       concurrency: options.workers,
       pollIntervalMs: config.pollIntervalMs,
-      executor: { db, preparer, clock, logger, settings: executorSettings(config), ...(metrics ? { metrics } : {}) },
+      executor: {
+        db,
+        preparer,
+        clock,
+        logger,
+        settings: executorSettings(config),
+        ...(metrics ? { metrics } : {}),
+        ...(options.events ? { events: options.events } : {}),
+      },
     });
   } else if (options.metrics) {
     createEngineMetrics(options.metrics, db, clock);

@@ -4,6 +4,7 @@ import { registerRunRoutes } from '../api/routes/runs.ts';
 import type { Config } from '../config/config.ts';
 import { seedDemoAtStart } from '../demo/start.ts';
 import { startEngine } from '../engine/start.ts';
+import { webhookRunEvents } from '../webhooks/run-events.ts';
 import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 import { bootstrapTenancy } from './bootstrap.ts';
 import { createLogger } from './logger.ts';
@@ -23,7 +24,8 @@ export async function serve(config: Config): Promise<RunningServer> {
   services.isReady = () => ready;
 
   const { tokenFile } = await bootstrapTenancy(services.store, config, logger, services.clock.now());
-  const engine = await startEngine({ ...services, scheduler: true, workers: config.workerConcurrency });
+  const events = webhookRunEvents(services.store, services.clock);
+  const engine = await startEngine({ ...services, events, scheduler: true, workers: config.workerConcurrency });
   const webhooks = new WebhookDispatcher(services);
   webhooks.start();
   const app = await buildApp(services, { apiRoutes: [registerRunRoutes] });

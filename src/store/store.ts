@@ -128,11 +128,44 @@ async function migrate(store: Store, schema: string | undefined): Promise<void> 
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
     try {
       await sql`create schema if not exists ${sql.id(migrationSchema)}`.execute(connection);
-      await runMigrator(connection, provider, migrationSchema);
+      if (await allMigrationsApplied(connection, migrationSchema)) return;
+      await runMigratorRetryingRaces(connection, provider, migrationSchema);
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
     }
   });
+}
+
+// Kysely's migrator lists every table of the database before it migrates. A table or schema that
+// another process drops during that listing fails it with 42P01 or 3F000, so the run is tried again.
+const INTROSPECTION_RACE_CODES = new Set(['42P01', '3F000']);
+const MIGRATION_ATTEMPTS = 5;
+
+async function runMigratorRetryingRaces(
+  db: Kysely<Database>,
+  provider: MigrationProvider,
+  schema: string,
+): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await runMigrator(db, provider, schema);
+      return;
+    } catch (error) {
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      if (attempt >= MIGRATION_ATTEMPTS || !code || !INTROSPECTION_RACE_CODES.has(code)) throw error;
+    }
+  }
+}
+
+/** Reads the migration table directly, so that a started database skips Kysely's introspection. */
+async function allMigrationsApplied(db: Kysely<Database>, schema: string): Promise<boolean> {
+  const table = await sql<{ name: string | null }>`select to_regclass(${`${schema}.kysely_migration`}) as name`.execute(
+    db,
+  );
+  if (!table.rows[0]?.name) return false;
+  const applied = await sql<{ name: string }>`select name from ${sql.id(schema, 'kysely_migration')}`.execute(db);
+  const names = new Set(applied.rows.map((row) => row.name));
+  return Object.keys(migrations).every((name) => names.has(name));
 }
 
 async function runMigrator(
