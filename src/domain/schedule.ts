@@ -288,6 +288,15 @@ function gridPointAtOrBefore(schedule: Schedule, ms: number): number {
   return previous ? previous.getTime() : ms;
 }
 
+/**
+ * Returns the cursor from which a flow enabled again with catch-up off resumes: the latest grid point
+ * at or before `nowMs`, so the time it was disabled gets no run and the next window ends at the next
+ * grid point. Null when the chain has not started yet.
+ */
+export function resumeCursor(input: ScheduleInput, nowMs: number): number | null {
+  return chainPointBefore(asSchedule(input), nowMs + 1);
+}
+
 // A cursor from which windowsAfter reaches every window due after `ms`: null (the very beginning)
 // when `ms` is before the first due time, else the latest grid point strictly before `ms`.
 function chainPointBefore(schedule: Schedule, ms: number): number | null {

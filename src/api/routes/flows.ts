@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { validateMapping } from '../../datasets/mapping.ts';
 import type { DatasetSchema, MappingRule } from '../../datasets/types.ts';
 import { notFound, TributaryError } from '../../domain/errors.ts';
-import { parseScheduleParams, scheduleToJson } from '../../domain/schedule.ts';
+import { parseScheduleParams, resumeCursor, scheduleToJson } from '../../domain/schedule.ts';
 import { formatInstant, formatOptionalInstant } from '../../domain/time.ts';
 import { connectionContext } from '../../engine/connection-context.ts';
 import { cancelScheduledRunsOfFlow, latestRunsOfFlows, type LatestRun } from '../../store/flow-runs.ts';
@@ -390,8 +390,15 @@ export function registerFlowRoutes(app: FastifyInstance, services: ApiServices):
   const setFlowState = async (reply: FastifyReply, scope: Scope, row: FlowsTable, state: FlowsTable['state']) => {
     if (row.state === state) return sendWithEtag(reply, toFlow(row));
     const now = services.clock.now();
-    // The scheduler reads disabled_at to catch up, or to start from now when catch-up is off.
-    const changes = { state, etag: newEtag(), updated_at: now, ...(state === 'disabled' ? { disabled_at: now } : {}) };
+    const changes: Partial<FlowsTable> = { state, etag: newEtag(), updated_at: now };
+    if (state === 'disabled') changes.disabled_at = now;
+
+    // Enabled again, a flow catches up on the windows it missed, unless catch-up is off: then it
+    // starts from now and the disabled time gets no run, as the user chose.
+    const schedule = parseScheduleParams(JSON.parse(row.schedule));
+    if (state === 'enabled' && !schedule.catchup && row.schedule_cursor !== null) {
+      changes.schedule_cursor = Math.max(row.schedule_cursor, resumeCursor(schedule, now) ?? row.schedule_cursor);
+    }
     if (!(await updateResource(db, 'flows', scope, row.id, row.etag, changes))) {
       throw new TributaryError('PRECONDITION_FAILED', 'The flow changed while its state was being set; retry.');
     }
