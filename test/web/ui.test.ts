@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import crypto from 'node:crypto';
 import { openStore } from '../../src/store/store.ts';
 import { inCi, makeTempDir } from '../support/backends.ts';
@@ -145,6 +145,16 @@ function localInput(ms: number, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/** Waits for a dialog to close, and fails with its text (an error it shows) when it stays open. */
+async function dialogClosed(dialog: Locator): Promise<void> {
+  try {
+    await dialog.waitFor({ state: 'detached' });
+  } catch (error) {
+    const text = await dialog.textContent().catch(() => '');
+    throw new Error(`the dialog stayed open: ${text}`, { cause: error });
+  }
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
 }
@@ -166,6 +176,7 @@ const labels = {
     scheduled: 'Planifié',
     retry: 'Réessayer',
     language: 'Langue',
+    localFiles: 'Fichiers locaux',
     windowEndAfterStart: /La fin de la période ne doit pas dépasser l’heure de début de l’ingestion/,
   },
   en: {
@@ -184,6 +195,7 @@ const labels = {
     scheduled: 'Scheduled',
     retry: 'Retry',
     language: 'Language',
+    localFiles: 'Local files',
     windowEndAfterStart: /The window end must not be after the ingestion start time/,
   },
 };
@@ -295,7 +307,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
     try {
       const page = await signIn(context, text);
       await page.getByRole('tab', { name: text.catalog }).click();
-      await page.getByRole('button', { name: /local/i }).first().waitFor();
+      await page.getByRole('heading', { name: text.localFiles }).waitFor();
       await shot(page, `${language}-catalog`);
       await page.getByRole('tab', { name: text.accounts }).click();
       await page.getByRole('cell', { name: 'Exports', exact: true }).waitFor();
@@ -332,7 +344,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       await dialog.getByLabel(text.windowEnd).fill(localInput(windowEndMs, timeZone));
       await shot(page, `${language}-on-demand`);
       await dialog.getByRole('button', { name: text.submit, exact: true }).click();
-      await dialog.waitFor({ state: 'detached' });
+      await dialogClosed(dialog);
 
       const run = await waitFor(async () => (await runsOf(flowId))[0], { message: 'the on-demand run' });
       assert.equal(Date.parse(run.params.startTime), startMs, 'the start time keeps its zone offset');
@@ -419,7 +431,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       await dialog.getByRole('button', { name: 'Schedule anyway' }).waitFor();
       await shot(page, 'en-on-demand-overlap');
       await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
-      await dialog.waitFor({ state: 'detached' });
+      await dialogClosed(dialog);
       assert.equal((await runsOf(flowId)).length, 1);
 
       // A backfill lists its windows (a dry run) before it can be launched.
@@ -612,7 +624,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       await dialog.getByLabel('Delta column').fill('updated_at');
       await shot(page, 'en-on-demand-delta');
       await dialog.getByRole('button', { name: 'Schedule', exact: true }).click();
-      await dialog.waitFor({ state: 'detached' });
+      await dialogClosed(dialog);
 
       const run = await waitFor(async () => (await runsOf(flow.id)).find((item) => item.status === 'success'), {
         timeoutMs: runTimeoutMs,
@@ -636,7 +648,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
     try {
       const page = await signIn(context, labels.fr);
       await page.getByRole('button', { name: 'Nouveau flux de données' }).click();
-      await page.getByLabel('Compte', { exact: true }).selectOption({ label: 'Exports (Local files)' });
+      await page.getByLabel('Compte', { exact: true }).selectOption({ label: 'Exports (Fichiers locaux)' });
       await shot(page, 'fr-wizard-account');
       await page.getByRole('button', { name: 'Suivant' }).click();
 

@@ -1,5 +1,5 @@
-// An API error in the user's language, found by its code; the server's English detail stays one
-// click away for support.
+// An API error in the user's language, found by its code. The server's English detail and field
+// messages stay one click away, for support.
 
 import { ApiError } from '../api/client.ts';
 import { useI18n, type I18n } from '../i18n/i18n.tsx';
@@ -31,21 +31,21 @@ export function ErrorMessage({ error }: { error: unknown }) {
   return (
     <div className="alert alert-error" role="alert" data-code={code}>
       <p>{describeError(i18n, error)}</p>
-      {fields.length > 0 && (
-        <ul>
-          {fields.map((field) => (
-            <li key={`${field.path}:${field.message}`}>
-              <code>{field.path}</code> {field.message}
-            </li>
-          ))}
-        </ul>
-      )}
-      {detail && (
+      {(detail || fields.length > 0) && (
         <details>
           <summary>{i18n.t('common.technicalDetail')}</summary>
           <p>
             {code && <code>{code}</code>} {detail}
           </p>
+          {fields.length > 0 && (
+            <ul>
+              {fields.map((field) => (
+                <li key={`${field.path}:${field.message}`}>
+                  <code>{field.path}</code> {field.message}
+                </li>
+              ))}
+            </ul>
+          )}
         </details>
       )}
     </div>

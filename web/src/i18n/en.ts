@@ -56,6 +56,17 @@ export const en = {
   'sources.tab.dataflows': 'Dataflows',
 
   'catalog.intro': 'Pick a connector to add an account and set up a dataflow.',
+  'spec.local-files.name': 'Local files',
+  'spec.local-files.description':
+    'Files in a folder under one of the server’s file roots: delimited text, JSON, NDJSON, Parquet, gzip.',
+  'spec.sftp.name': 'SFTP',
+  'spec.sftp.description': 'Files in a folder of an SFTP server, checked against its host key fingerprint.',
+  'spec.postgres.name': 'PostgreSQL',
+  'spec.postgres.description': 'Tables and views of a PostgreSQL database, read by a delta column.',
+  'spec.mysql.name': 'MySQL / MariaDB',
+  'spec.mysql.description': 'Tables and views of a MySQL or MariaDB database, read by a delta column.',
+  'spec.sqlite.name': 'SQLite',
+  'spec.sqlite.description': 'Tables and views of an SQLite file under one of the server’s file roots.',
   'catalog.setUp': 'Set up',
   'catalog.kind.file': 'Files',
   'catalog.kind.table': 'Database tables',

@@ -57,6 +57,17 @@ export const fr: Messages = {
   'sources.tab.dataflows': 'Flux de données',
 
   'catalog.intro': 'Choisissez un connecteur pour ajouter un compte et configurer un flux de données.',
+  'spec.local-files.name': 'Fichiers locaux',
+  'spec.local-files.description':
+    'Fichiers d’un dossier sous l’une des racines de fichiers du serveur : texte délimité, JSON, NDJSON, Parquet, gzip.',
+  'spec.sftp.name': 'SFTP',
+  'spec.sftp.description': 'Fichiers d’un dossier d’un serveur SFTP, vérifié par l’empreinte de sa clé d’hôte.',
+  'spec.postgres.name': 'PostgreSQL',
+  'spec.postgres.description': 'Tables et vues d’une base PostgreSQL, lues par une colonne delta.',
+  'spec.mysql.name': 'MySQL / MariaDB',
+  'spec.mysql.description': 'Tables et vues d’une base MySQL ou MariaDB, lues par une colonne delta.',
+  'spec.sqlite.name': 'SQLite',
+  'spec.sqlite.description': 'Tables et vues d’un fichier SQLite sous l’une des racines de fichiers du serveur.',
   'catalog.setUp': 'Configurer',
   'catalog.kind.file': 'Fichiers',
   'catalog.kind.table': 'Tables de base de données',

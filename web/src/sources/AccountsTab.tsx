@@ -8,6 +8,7 @@ import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { useNotify } from '../components/Notice.tsx';
 import { RowMenu } from '../components/RowMenu.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { specName } from './spec-text.ts';
 
 export function AccountsTab() {
   const i18n = useI18n();
@@ -18,7 +19,12 @@ export function AccountsTab() {
   const [error, setError] = useState<unknown>();
   const [deleting, setDeleting] = useState<Connection | null>(null);
 
-  const specName = (id: string) => specs.data?.items.find((spec) => spec.id === id)?.name ?? id;
+  const specLabel = (id: string) =>
+    specName(
+      i18n,
+      specs.data?.items.find((spec) => spec.id === id),
+      id,
+    );
 
   const test = async (account: Connection) => {
     setError(undefined);
@@ -67,7 +73,7 @@ export function AccountsTab() {
             {accounts.data.items.map((account) => (
               <tr key={account.id}>
                 <td>{account.name}</td>
-                <td>{specName(account.connectionSpec.id)}</td>
+                <td>{specLabel(account.connectionSpec.id)}</td>
                 <td>{i18n.dateTime(account.createdAt)}</td>
                 <td className="cell-actions">
                   <RowMenu

@@ -4,9 +4,11 @@ import type { ConnectionSpec, Page } from '../api/types.ts';
 import { navigate } from '../app/router.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { specDescription, specName } from './spec-text.ts';
 
 export function CatalogTab() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const specs = useLoad(() => api<Page<ConnectionSpec>>('/connectionSpecs'), 'specs');
 
   return (
@@ -17,13 +19,13 @@ export function CatalogTab() {
       <ul className="card-grid">
         {specs.data?.items.map((spec) => (
           <li key={spec.id} className="card spec-card">
-            <h2 className="card-title">{spec.name}</h2>
+            <h2 className="card-title">{specName(i18n, spec)}</h2>
             <p className="tag">{t(spec.sourceKind === 'table' ? 'catalog.kind.table' : 'catalog.kind.file')}</p>
-            <p className="muted">{spec.description}</p>
+            <p className="muted">{specDescription(i18n, spec)}</p>
             <button
               type="button"
               className="button-secondary"
-              aria-label={`${t('catalog.setUp')}: ${spec.name}`}
+              aria-label={t('common.labelValue', { label: t('catalog.setUp'), value: specName(i18n, spec) })}
               onClick={() => navigate(`/sources/new?spec=${encodeURIComponent(spec.id)}`)}
             >
               {t('catalog.setUp')}

@@ -4,6 +4,7 @@ import type { Connection, ConnectionSpec } from '../api/types.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { useNotify } from '../components/Notice.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { specName } from '../sources/spec-text.ts';
 import { initialValues, paramsOf, SchemaForm, type FormValues } from './SchemaForm.tsx';
 
 const newAccount = '__new__';
@@ -21,7 +22,8 @@ export function AccountStep({
   initialAccountId: string | null;
   onDone: (account: Connection, spec: ConnectionSpec) => void;
 }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const notify = useNotify();
   const ids = { account: useId(), spec: useId(), name: useId() };
   const [choice, setChoice] = useState(() => {
@@ -75,8 +77,11 @@ export function AccountStep({
         <select id={ids.account} value={choice} onChange={(event) => setChoice(event.target.value)}>
           {accounts.map((account) => (
             <option key={account.id} value={account.id}>
-              {account.name} (
-              {specs.find((item) => item.id === account.connectionSpec.id)?.name ?? account.connectionSpec.id})
+              {`${account.name} (${specName(
+                i18n,
+                specs.find((item) => item.id === account.connectionSpec.id),
+                account.connectionSpec.id,
+              )})`}
             </option>
           ))}
           <option value={newAccount}>{t('wizard.newAccount')}</option>
@@ -90,7 +95,7 @@ export function AccountStep({
             <select id={ids.spec} value={specId} onChange={(event) => chooseSpec(event.target.value)}>
               {specs.map((item) => (
                 <option key={item.id} value={item.id}>
-                  {item.name}
+                  {specName(i18n, item)}
                 </option>
               ))}
             </select>

@@ -12,6 +12,7 @@ import { useNotify } from '../components/Notice.tsx';
 import { newScheduleParams, scheduleFormOf } from '../flows/ScheduleFields.tsx';
 import { describeSchedule } from '../flows/schedule.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { specName } from '../sources/spec-text.ts';
 import { AccountStep } from './AccountStep.tsx';
 import { DatasetStep } from './DatasetStep.tsx';
 import { FlowStep } from './FlowStep.tsx';
@@ -168,7 +169,7 @@ function ReviewStep({ state, onBack }: { state: WizardState; onBack: () => void 
       <dl className="facts facts-wide">
         <dt>{t('wizard.step.account')}</dt>
         <dd>
-          {state.account?.name} ({state.spec?.name})
+          {state.account?.name} ({specName(i18n, state.spec ?? undefined)})
         </dd>
         <dt>{t('wizard.step.source')}</dt>
         <dd>
