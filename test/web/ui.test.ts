@@ -161,6 +161,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 const labels = {
   fr: {
+    code: 'fr',
     token: 'Jeton d’API',
     signIn: 'Se connecter',
     dataflows: 'Flux de données',
@@ -180,6 +181,7 @@ const labels = {
     windowEndAfterStart: /La fin de la période ne doit pas dépasser l’heure de début de l’ingestion/,
   },
   en: {
+    code: 'en',
     token: 'API token',
     signIn: 'Sign in',
     dataflows: 'Dataflows',
@@ -291,6 +293,8 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
   async function signIn(context: BrowserContext, text: Labels): Promise<Page> {
     const page = await context.newPage();
     await page.goto(server!.url);
+    await page.getByLabel(text.token).waitFor();
+    await shot(page, `${text.code}-sign-in`);
     await page.getByLabel(text.token).fill(token);
     await page.getByRole('button', { name: text.signIn }).click();
     await page.getByRole('tab', { name: text.dataflows }).waitFor();
@@ -383,6 +387,10 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
 
     const { page, context } = await runOnDemandThroughUi('fr', 'Europe/Paris', 'Commandes FR', flowId);
     try {
+      await page.getByRole('link', { name: 'Jeux de données', exact: true }).click();
+      await page.getByRole('link', { name: 'Commandes FR dataset', exact: true }).waitFor();
+      await shot(page, 'fr-datasets');
+
       await page.goto(`${server!.url}/datasets/${datasetId}`);
       await page.getByRole('cell', { name: 'A3', exact: true }).waitFor();
       await shot(page, 'fr-dataset');
