@@ -499,6 +499,33 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
     }
   });
 
+  test('sandbox switch scopes the lists', async () => {
+    writeSourceFile(path.join(fileRoot, 'exports', 'prod.csv'), 'order_id;quantity\nP1;1\n', Date.now() - hourMs);
+    await createFlow('Production orders', 'prod.csv', 'integer', 5);
+    await api('POST', '/sandboxes', { name: 'staging', title: 'Staging', type: 'development' });
+
+    const context = await browser!.newContext({ locale: 'en-GB', timezoneId: 'Europe/London', viewport });
+    try {
+      const page = await signIn(context, labels.en);
+      await page.getByRole('link', { name: 'Production orders', exact: true }).waitFor();
+
+      await page.getByLabel('Sandbox').selectOption('staging');
+      await page.getByText('Nothing here yet.').waitFor();
+      assert.equal(await page.getByRole('link', { name: 'Production orders', exact: true }).count(), 0);
+      await shot(page, 'en-sandbox-staging');
+
+      // The choice is remembered across a reload.
+      await page.reload();
+      await page.getByText('Nothing here yet.').waitFor();
+      assert.equal(await page.getByLabel('Sandbox').inputValue(), 'staging');
+
+      await page.getByLabel('Sandbox').selectOption('prod');
+      await page.getByRole('link', { name: 'Production orders', exact: true }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   test('activity page pages 10,000 runs', async () => {
     writeSourceFile(path.join(fileRoot, 'exports', 'busy.csv'), 'order_id;quantity\nD1;1\n', Date.now() - hourMs);
     const { flowId } = await createFlow('Busy orders', 'busy.csv', 'integer', 5);
