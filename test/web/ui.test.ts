@@ -145,6 +145,19 @@ function localInput(ms: number, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/** Lists the API paths the UI sources call, with every interpolated segment written `{id}`. */
+function uiRoutes(): string[] {
+  const routes = new Set<string>();
+  const call = /\b(?:api|download)\b[^(\n;]*\(\s*(['`])(\/[^'`]*)\1/g;
+  const folder = path.join(repoRoot, 'web', 'src');
+  for (const entry of fs.readdirSync(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/\.tsx?$/.test(entry.name)) continue;
+    const source = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
+    for (const match of source.matchAll(call)) routes.add(match[2]!.replace(/\$\{[^}]+\}/g, '{id}'));
+  }
+  return [...routes].sort();
+}
+
 /** Waits for a dialog to close, and fails with its text (an error it shows) when it stays open. */
 async function dialogClosed(dialog: Locator): Promise<void> {
   try {
@@ -497,6 +510,20 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
     } finally {
       await context.close();
     }
+  });
+
+  test('UI calls documented routes', async () => {
+    const documented = new Set(
+      Object.keys((await api<{ paths: Record<string, unknown> }>('GET', '/openapi.json')).paths).map((route) =>
+        route.replace(/^\/api\/v1/, '').replace(/\{[^}]+\}/g, '{id}'),
+      ),
+    );
+    const called = uiRoutes();
+    assert.ok(called.includes('/runs/{id}/action'), `routes found in the UI: ${called.join(', ')}`);
+    assert.deepEqual(
+      called.filter((route) => !documented.has(route)),
+      [],
+    );
   });
 
   test('sandbox switch scopes the lists', async () => {
