@@ -1,4 +1,4 @@
-// Messages en français : les mêmes clés que le catalogue anglais.
+// French messages: the same keys as the English catalog.
 
 import type { Messages } from './en.ts';
 
