@@ -22,10 +22,7 @@ import {
 // or a fresh PostgreSQL database, dropped after.
 //
 //   node --import tsx bench/scheduler.ts [--flows 10000] [--backends sqlite,postgres] [--workers 1,4]
-//     [--runs 3] [--timeout-s 240] [--profile-dir /tmp/prof] [--flow-status-index]
-//
-// `--flow-status-index` adds an index on runs (flow_id, status, due_at) to the store before the runs
-// are due, to measure the claim query with it: an experiment, not the shipped schema.
+//     [--runs 3] [--timeout-s 240] [--profile-dir /tmp/prof]
 // `--profile-dir` makes the server write a CPU profile there when it stops.
 
 const flows = integerArgument('flows', 10_000);
@@ -34,8 +31,6 @@ const workerCounts = argument('workers', '1,4').split(',').map(Number);
 const runs = integerArgument('runs', 3);
 const timeoutMs = integerArgument('timeout-s', 240) * 1000;
 const profileDir = argument('profile-dir', '');
-const flowStatusIndex = process.argv.includes('--flow-status-index');
-const FLOW_STATUS_INDEX_SQL = 'create index bench_runs_flow_status_due on runs (flow_id, status, due_at)';
 // Time from the start of setup to the common due time: enough to create every flow before it.
 const LEAD_MS = 20_000;
 
@@ -49,7 +44,6 @@ interface RunTimes {
 /** Reads the metadata database behind the server: clones flows, and reads run times. */
 interface MetadataAccess {
   cloneFlow(flowId: string, copies: number): Promise<void>;
-  execute(sql: string): Promise<void>;
   runTimes(): Promise<RunTimes[]>;
   close(): Promise<void>;
 }
@@ -66,9 +60,6 @@ function sqliteAccess(file: string): MetadataAccess {
         `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
          insert into flows (${columns.join(', ')}) select ${flowCloneSelect(columns)} from flows f, n where f.id = ?`,
       ).run(copies, flowId);
-    },
-    async execute(sql) {
-      db.exec(sql);
     },
     async runTimes() {
       return db.prepare(`select status, due_at, started_at, completed_at from runs`).all() as RunTimes[];
@@ -92,9 +83,6 @@ async function postgresAccess(url: string): Promise<MetadataAccess> {
         `insert into flows (${columns.join(', ')}) select ${flowCloneSelect(columns)} from flows f, generate_series(1, $1::int) n(i) where f.id = $2`,
         [copies, flowId],
       );
-    },
-    async execute(sql) {
-      await client.query(sql);
     },
     async runTimes() {
       const result =
@@ -156,7 +144,6 @@ async function measure(backend: string, workers: number): Promise<Figures> {
         },
       });
       await access.cloneFlow(flowId, flows - 1);
-      if (flowStatusIndex) await access.execute(FLOW_STATUS_INDEX_SQL);
       if (Date.now() >= dueAt)
         throw new Error(`creating ${flows} flows took longer than the ${LEAD_MS} ms lead; raise LEAD_MS`);
 
@@ -202,7 +189,6 @@ function figures(times: RunTimes[]): Figures {
 
 async function main(): Promise<void> {
   printHeader(`Scheduler: ${flows} hourly flows due together, ${runs} runs per configuration`);
-  if (flowStatusIndex) console.log(`# experiment: ${FLOW_STATUS_INDEX_SQL}`);
   for (const backend of backends) {
     for (const workers of workerCounts) {
       const results: Figures[] = [];
