@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { TributaryError } from '../domain/errors.ts';
+import { errorCatalogue, TributaryError } from '../domain/errors.ts';
 import { authenticate } from './auth.ts';
 import type { ApiServices } from './context.ts';
 import { asTributaryError, sendProblem } from './problem.ts';
@@ -54,7 +54,11 @@ export async function buildApp(services: ApiServices, options: AppOptions = {}):
         description:
           'Sources, datasets, dataflows and flow runs over exact half-open time windows. Errors are application/problem+json with a stable code.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+        // The swagger plugin's schema type rejects the x- extension member, which OpenAPI 3.1 allows.
+        schemas: { Problem: problemSchema() as never },
+      },
       security: [{ bearer: [] }],
     },
   });
@@ -82,6 +86,29 @@ export async function buildApp(services: ApiServices, options: AppOptions = {}):
 
   await registerWebUi(app, options.webRoot ?? WEB_DIST);
   return app;
+}
+
+/** The problem document of every error response, with the catalogue's codes and their statuses. */
+function problemSchema() {
+  const codes = Object.keys(errorCatalogue);
+  return {
+    type: 'object',
+    required: ['type', 'title', 'status', 'code', 'detail', 'errors'],
+    properties: {
+      type: { type: 'string' },
+      title: { type: 'string' },
+      status: { type: 'integer' },
+      code: { type: 'string', enum: codes },
+      detail: { type: 'string', description: 'Names the field, the value and the fix' },
+      errors: {
+        type: 'array',
+        items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+      },
+    },
+    'x-status-by-code': Object.fromEntries(
+      codes.map((code) => [code, errorCatalogue[code as keyof typeof errorCatalogue].status]),
+    ),
+  };
 }
 
 async function registerWebUi(app: FastifyInstance, webRoot: string): Promise<void> {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { errorCatalogue } from '../../src/domain/errors.ts';
 import { metadataBackends, skipBackend } from '../support/backends.ts';
 import { auth, startTestApi, type TestApi } from '../support/api.ts';
 
@@ -281,6 +282,9 @@ for (const backend of metadataBackends) {
       ]) {
         assert.ok(document.paths[route], `missing ${route}`);
       }
+      const problem = document.components.schemas.Problem;
+      assert.deepEqual(problem.properties.code.enum, Object.keys(errorCatalogue));
+      assert.equal(problem['x-status-by-code'].FLOW_DISABLED, errorCatalogue.FLOW_DISABLED.status);
     });
 
     test('health, readiness and metrics answer', async () => {
