@@ -784,8 +784,19 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       const failedRow = page.locator(`tr[data-run-id="${failed.id}"][data-status="failed"]`);
       await failedRow.waitFor();
       await failedRow.getByRole('button').first().click();
-      await page.locator(`aside[data-run-id="${failed.id}"]`).getByText('ERROR_THRESHOLD_EXCEEDED').first().waitFor();
+      const panel = page.locator(`aside[data-run-id="${failed.id}"]`);
+      await panel.getByText('ERROR_THRESHOLD_EXCEEDED').first().waitFor();
       await shot(page, 'fr-failed-run');
+
+      // The row error is listed, and the CSV of all row errors downloads with the bearer token.
+      await panel.getByRole('cell', { name: 'one', exact: true }).waitFor();
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        panel.getByRole('link', { name: 'Télécharger toutes les erreurs en CSV' }).click(),
+      ]);
+      const csv = fs.readFileSync((await download.path())!, 'utf8');
+      assert.match(csv, /^origin,rowNumber,field,code,message,rawValue/);
+      assert.match(csv, /strict\.csv,1,/);
 
       await failedRow.getByRole('button', { name: `${labels.fr.retry} ${failed.id}` }).click();
       const retry = await waitFor(async () => (await runsOf(flowId)).find((run) => run.retryOf === failed.id), {

@@ -87,6 +87,7 @@ export function FlowActivityPage({ flowId }: { flowId: string }) {
                 flowId={flowId}
                 selectedRunId={selectedRunId}
                 onSelect={(run) => go({ run })}
+                onChanged={refresh}
                 refreshKey={refreshKey}
               />
             ) : (
@@ -94,7 +95,14 @@ export function FlowActivityPage({ flowId }: { flowId: string }) {
             )}
           </TabPanel>
         </div>
-        {selectedRunId && <RunDetail runId={selectedRunId} onClose={() => go({ run: null })} onChanged={refresh} />}
+        {selectedRunId && (
+          <RunDetail
+            runId={selectedRunId}
+            refreshKey={refreshKey}
+            onClose={() => go({ run: null })}
+            onChanged={refresh}
+          />
+        )}
       </div>
       {data && dialog === 'onDemand' && (
         <OnDemandDialog

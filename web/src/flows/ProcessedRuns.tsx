@@ -21,11 +21,14 @@ export function ProcessedRuns({
   flowId,
   selectedRunId,
   onSelect,
+  onChanged,
   refreshKey,
 }: {
   flowId: string;
   selectedRunId: string | null;
   onSelect: (runId: string) => void;
+  /** Called after a run action, so the rest of the page reloads too. */
+  onChanged: () => void;
   refreshKey: number;
 }) {
   const i18n = useI18n();
@@ -124,14 +127,14 @@ export function ProcessedRuns({
                     <td>
                       <button type="button" className="button-link" onClick={() => onSelect(run.id)}>
                         <span className="visually-hidden">{t('activity.details', { id: run.id })} </span>
-                        {i18n.dateTime(runStartedAt(run) ?? run.params.startTime)}
+                        {i18n.shortDateTime(runStartedAt(run) ?? run.params.startTime)}
                       </button>
                       <span className="muted small block">
                         {t(`run.trigger.${run.trigger}`)}
                         {run.superseded ? ` · ${t('activity.superseded')}` : ''}
                       </span>
                     </td>
-                    <td>{i18n.duration(runDurationMs(run, now))}</td>
+                    <td className="nowrap">{i18n.duration(runDurationMs(run, now))}</td>
                     <td className="numeric" data-metric="received">
                       {i18n.number(
                         run.status === 'inProgress' ? run.metrics?.progress?.recordsRead : records?.inputRecordCount,
@@ -160,7 +163,7 @@ export function ProcessedRuns({
                       )}
                     </td>
                     <td>
-                      <RunActions run={run} onChanged={() => void refreshFirstPage()} />
+                      <RunActions run={run} onChanged={onChanged} />
                     </td>
                   </tr>
                 );

@@ -7,7 +7,13 @@ import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { useNotify } from '../components/Notice.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
-export function RunActions({ run, onChanged }: { run: Pick<Run, 'id' | 'status'>; onChanged: () => void }) {
+export function RunActions({
+  run,
+  onChanged,
+}: {
+  run: Pick<Run, 'id' | 'status' | 'superseded'>;
+  onChanged: () => void;
+}) {
   const { t } = useI18n();
   const notify = useNotify();
   const [error, setError] = useState<unknown>();
@@ -27,7 +33,9 @@ export function RunActions({ run, onChanged }: { run: Pick<Run, 'id' | 'status'>
     }
   };
 
+  // A superseded run was replaced by a later retry: actions belong to that retry.
   const buttons: { label: string; op: 're-trigger' | 'cancel' }[] = [];
+  if (run.superseded) return null;
   if (run.status === 'failed' || run.status === 'cancelled') buttons.push({ label: t('run.retry'), op: 're-trigger' });
   if (run.status === 'success') buttons.push({ label: t('run.rerun'), op: 're-trigger' });
   if (run.status === 'scheduled' || run.status === 'inProgress') buttons.push({ label: t('run.cancel'), op: 'cancel' });

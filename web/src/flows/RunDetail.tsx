@@ -13,16 +13,18 @@ const rowErrorLimit = 100;
 
 export function RunDetail({
   runId,
+  refreshKey,
   onClose,
   onChanged,
 }: {
   runId: string;
+  refreshKey: number;
   onClose: () => void;
   onChanged: () => void;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const run = useLoad(() => api<Run>(`/runs/${runId}`), runId);
+  const run = useLoad(() => api<Run>(`/runs/${runId}`), `${runId}:${refreshKey}`);
   const rowErrors = useLoad(() => api<RowErrorPage>(`/runs/${runId}/errors`), `${runId}:${run.data?.status ?? ''}`);
   const running = run.data?.status === 'inProgress' || run.data?.status === 'scheduled';
   useInterval(run.reload, 2000, running);
@@ -45,13 +47,7 @@ export function RunDetail({
           <p>
             <RunStatusBadge status={data.status} /> <span className="muted">{t(`run.trigger.${data.trigger}`)}</span>
           </p>
-          <RunActions
-            run={data}
-            onChanged={() => {
-              run.reload();
-              onChanged();
-            }}
-          />
+          <RunActions run={data} onChanged={onChanged} />
           <h3>{t('activity.window')}</h3>
           <dl className="facts">
             <dt>{t('run.windowStart')}</dt>

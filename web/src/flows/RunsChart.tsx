@@ -48,11 +48,11 @@ export function RunsChart({ runs }: { runs: Run[] }) {
           0
         </text>
         <text x={padding.left} y={height - 4} className="chart-label">
-          {i18n.dateTime(new Date(minTime).toISOString())}
+          {i18n.shortDateTime(new Date(minTime).toISOString())}
         </text>
         {maxTime > minTime && (
           <text x={width - padding.right} y={height - 4} textAnchor="end" className="chart-label">
-            {i18n.dateTime(new Date(maxTime).toISOString())}
+            {i18n.shortDateTime(new Date(maxTime).toISOString())}
           </text>
         )}
         {points.map((point) => (

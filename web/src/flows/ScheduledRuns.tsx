@@ -44,9 +44,9 @@ export function ScheduledRuns({ flowId, refreshKey }: { flowId: string; refreshK
                 key={item.runId ?? `${item.windowStartTime}/${item.windowEndTime}`}
                 data-run-id={item.runId ?? undefined}
               >
-                <td>{i18n.dateTime(item.startTime)}</td>
-                <td>{i18n.dateTime(item.windowStartTime)}</td>
-                <td>{i18n.dateTime(item.windowEndTime)}</td>
+                <td>{i18n.shortDateTime(item.startTime)}</td>
+                <td>{i18n.shortDateTime(item.windowStartTime)}</td>
+                <td>{i18n.shortDateTime(item.windowEndTime)}</td>
                 <td>{t(`run.trigger.${item.trigger}`)}</td>
                 <td>
                   <RunStatusBadge status="scheduled" />

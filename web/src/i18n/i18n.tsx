@@ -38,6 +38,8 @@ export interface I18n {
   /** A message by a key built at run time, such as an error code; undefined when the catalog lacks it. */
   lookup(key: string, params?: Params): string | undefined;
   dateTime(iso: string | null | undefined, timeZone?: string): string;
+  /** The same with a numeric date, for table cells. */
+  shortDateTime(iso: string | null | undefined): string;
   number(value: number | null | undefined, options?: Intl.NumberFormatOptions): string;
   duration(ms: number | null | undefined): string;
   bytes(value: number | null | undefined): string;
@@ -59,19 +61,20 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<I18n>(() => {
     const messages = catalogs[language];
-    const locale = language === 'fr' ? 'fr-FR' : 'en-GB';
+    const locale = localeFor(language);
     const dateFormats = new Map<string, Intl.DateTimeFormat>();
-    const dateFormat = (timeZone: string) => {
-      let formatter = dateFormats.get(timeZone);
+    const formatDate = (iso: string | null | undefined, timeZone: string, dateStyle: 'medium' | 'short') => {
+      if (!iso) return '—';
+      const date = new Date(iso);
+      if (Number.isNaN(date.getTime())) return iso;
+
+      const cacheKey = `${timeZone}/${dateStyle}`;
+      let formatter = dateFormats.get(cacheKey);
       if (!formatter) {
-        formatter = new Intl.DateTimeFormat(locale, {
-          dateStyle: 'medium',
-          timeStyle: 'medium',
-          timeZone,
-        });
-        dateFormats.set(timeZone, formatter);
+        formatter = new Intl.DateTimeFormat(locale, { dateStyle, timeStyle: 'medium', timeZone });
+        dateFormats.set(cacheKey, formatter);
       }
-      return formatter;
+      return `${formatter.format(date)} ${zoneLabel(timeZone)}`;
     };
     const numberFormat = new Intl.NumberFormat(locale);
 
@@ -83,12 +86,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         const template = (messages as Record<string, string>)[key];
         return template === undefined ? undefined : format(template, params);
       },
-      dateTime: (iso, timeZone = userTimeZone) => {
-        if (!iso) return '—';
-        const date = new Date(iso);
-        if (Number.isNaN(date.getTime())) return iso;
-        return `${dateFormat(timeZone).format(date)} ${zoneLabel(timeZone)}`;
-      },
+      dateTime: (iso, timeZone = userTimeZone) => formatDate(iso, timeZone, 'medium'),
+      shortDateTime: (iso) => formatDate(iso, userTimeZone, 'short'),
       number: (value, options) => {
         if (value === null || value === undefined || Number.isNaN(value)) return '—';
         return options ? new Intl.NumberFormat(locale, options).format(value) : numberFormat.format(value);
@@ -105,6 +104,12 @@ export function useI18n(): I18n {
   const value = useContext(I18nContext);
   if (!value) throw new Error('useI18n needs an I18nProvider above it');
   return value;
+}
+
+/** Picks the browser's own variant of the language (en-US, fr-CA…) for dates and numbers. */
+function localeFor(language: Language): string {
+  const own = (navigator.languages ?? [navigator.language]).find((tag) => tag.toLowerCase().split('-')[0] === language);
+  return own ?? (language === 'fr' ? 'fr-FR' : 'en-GB');
 }
 
 /** Returns the IANA name, which is clearer than an abbreviation like CET and the same in both languages. */
