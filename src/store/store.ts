@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
@@ -114,74 +114,52 @@ function quoteIdentifier(name: string): string {
 // started at once on an empty database come up on one schema.
 const MIGRATION_LOCK_KEY = 72_616_401;
 
-async function migrate(store: Store, schema: string | undefined): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations };
+// Applied migrations are recorded by name in this table (the layout Kysely's migrator uses). The
+// runner below reads only this table: Kysely's migrator lists every table of the database first,
+// which fails when another process drops a staging table during the listing.
+const MIGRATION_TABLE = 'kysely_migration';
 
+async function migrate(store: Store, schema: string | undefined): Promise<void> {
   if (!store.capabilities.supportsSharedProcesses) {
-    await runMigrator(store.db, provider, undefined);
+    await applyMigrations(store.db, undefined);
     return;
   }
 
-  // Kysely looks for its migration table in every schema unless told which one.
   const migrationSchema = schema ?? 'public';
   await store.db.connection().execute(async (connection) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
     try {
       await sql`create schema if not exists ${sql.id(migrationSchema)}`.execute(connection);
-      if (await allMigrationsApplied(connection, migrationSchema)) return;
-      await runMigratorRetryingRaces(connection, provider, migrationSchema);
+      await applyMigrations(connection, migrationSchema);
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
     }
   });
 }
 
-// Kysely's migrator lists every table of the database before it migrates. A table or schema that
-// another process drops during that listing fails it with 42P01 or 3F000, so the run is tried again.
-const INTROSPECTION_RACE_CODES = new Set(['42P01', '3F000']);
-const MIGRATION_ATTEMPTS = 5;
-
-async function runMigratorRetryingRaces(
-  db: Kysely<Database>,
-  provider: MigrationProvider,
-  schema: string,
-): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await runMigrator(db, provider, schema);
-      return;
-    } catch (error) {
-      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
-      if (attempt >= MIGRATION_ATTEMPTS || !code || !INTROSPECTION_RACE_CODES.has(code)) throw error;
-    }
-  }
-}
-
-/** Reads the migration table directly, so that a started database skips Kysely's introspection. */
-async function allMigrationsApplied(db: Kysely<Database>, schema: string): Promise<boolean> {
-  const table = await sql<{ name: string | null }>`select to_regclass(${`${schema}.kysely_migration`}) as name`.execute(
+/** Runs the migrations not yet recorded, in name order, each in its own transaction with its record. */
+async function applyMigrations(db: Kysely<Database>, schema: string | undefined): Promise<void> {
+  const table = schema ? sql.id(schema, MIGRATION_TABLE) : sql.id(MIGRATION_TABLE);
+  await sql`create table if not exists ${table} (name varchar(255) primary key, timestamp varchar(255) not null)`.execute(
     db,
   );
-  if (!table.rows[0]?.name) return false;
-  const applied = await sql<{ name: string }>`select name from ${sql.id(schema, 'kysely_migration')}`.execute(db);
-  const names = new Set(applied.rows.map((row) => row.name));
-  return Object.keys(migrations).every((name) => names.has(name));
-}
+  const applied = await sql<{ name: string }>`select name from ${table}`.execute(db);
+  const done = new Set(applied.rows.map((row) => row.name));
 
-async function runMigrator(
-  db: Kysely<Database>,
-  provider: MigrationProvider,
-  schema: string | undefined,
-): Promise<void> {
-  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(
-      `Database migration '${failed}' failed: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        cause: error,
-      },
-    );
+  for (const name of Object.keys(migrations).sort()) {
+    if (done.has(name)) continue;
+    try {
+      await db.transaction().execute(async (trx) => {
+        await migrations[name]!.up(trx);
+        await sql`insert into ${table} (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(trx);
+      });
+    } catch (error) {
+      throw new Error(
+        `Database migration '${name}' failed: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
   }
 }
