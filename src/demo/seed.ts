@@ -283,6 +283,8 @@ async function seedPopulations({ api, clock }: SeedDemoOptions, folder: string):
         { name: 'updatedAt', type: 'datetime', required: true },
       ],
     },
+    // The table's own key, so that on-demand runs over windows already read update rows in place.
+    primaryKey: ['codeInsee'],
   });
   return create(api, '/api/v1/flows', {
     name: demoFlowNames.populations,

@@ -8,7 +8,7 @@ import { cliPath, startServerProcess, type ServerProcess } from '../support/proc
 import { assignedVariables, docTestBlocks, type DocBlock } from './doc-blocks.ts';
 
 // Runs the README's `# doc-test` examples, as written, against a real server: a user's shell in a
-// folder holding the server's `data/`, with `tributary` on the PATH. Only the address changes,
+// folder holding the server's `data/`, where `npx tributary` runs the CLI. Only the address changes,
 // because the server listens on a free port instead of 8080. Variables the blocks set carry on to
 // the next block, as in one terminal session.
 
@@ -62,9 +62,13 @@ describe('README examples', () => {
     });
 
     binDir = makeTempDir('tributary-bin-');
-    fs.writeFileSync(path.join(binDir, 'tributary'), `#!/bin/sh\nexec "${process.execPath}" "${cliPath}" "$@"\n`, {
-      mode: 0o755,
-    });
+    // The README runs the CLI as `npx tributary` from the repository. This folder is not the
+    // repository, so an `npx` shim on the PATH runs the repository's CLI, and only that.
+    fs.writeFileSync(
+      path.join(binDir, 'npx'),
+      `#!/bin/sh\n[ "$1" = tributary ] || { echo "npx shim: only tributary" >&2; exit 127; }\nshift\nexec "${process.execPath}" "${cliPath}" "$@"\n`,
+      { mode: 0o755 },
+    );
 
     const token = fs.readFileSync(path.join(home, 'data', 'admin-token'), 'utf8').trim();
     flowId = await createExampleFlow(server.url, token, fileRoot);
