@@ -1,5 +1,5 @@
-// A date-time input in the user's zone, with the zone named next to it, so the value sent with its
-// offset is the one the user meant.
+// A date-time input with its time zone named next to it (the user's, or a schedule's), so the
+// value sent with its offset is the one the user meant.
 
 import { useId } from 'react';
 import { userTimeZone, useI18n } from '../i18n/i18n.tsx';
@@ -10,12 +10,15 @@ export function DateTimeField({
   onChange,
   required = false,
   name,
+  timeZone = userTimeZone,
 }: {
   label: string;
   value: string;
   onChange: (value: string) => void;
   required?: boolean;
   name?: string;
+  /** The zone the wall time is read in; the caller converts with the same zone. */
+  timeZone?: string;
 }) {
   const id = useId();
   const { t } = useI18n();
@@ -35,7 +38,7 @@ export function DateTimeField({
           onChange={(event) => onChange(event.target.value)}
         />
         <span id={`${id}-zone`} className="hint">
-          {t('common.timezoneHint', { zone: userTimeZone })}
+          {t('common.timezoneHint', { zone: timeZone })}
         </span>
       </div>
     </div>

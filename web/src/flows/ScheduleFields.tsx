@@ -22,8 +22,8 @@ export function scheduleFormOf(schedule?: ScheduleParams): ScheduleForm {
     frequency: schedule?.frequency ?? 'hour',
     interval: String(schedule?.interval ?? 1),
     cron: schedule?.cron ?? '0 * * * *',
-    startLocal: toLocalInput(schedule?.startTime ?? new Date()),
-    endLocal: toLocalInput(schedule?.endTime ?? null),
+    startLocal: toLocalInput(schedule?.startTime ?? new Date(), schedule?.timezone ?? userTimeZone),
+    endLocal: toLocalInput(schedule?.endTime ?? null, schedule?.timezone ?? userTimeZone),
     timezone: schedule?.timezone ?? userTimeZone,
     backfill: schedule?.backfill ?? false,
   };
@@ -35,8 +35,8 @@ export function scheduleParamsOf(form: ScheduleForm): Record<string, unknown> {
     frequency: form.frequency,
     interval: form.frequency === 'once' ? null : Number(form.interval),
     cron: form.frequency === 'cron' ? form.cron.trim() : null,
-    startTime: fromLocalInput(form.startLocal) ?? form.startLocal,
-    endTime: form.endLocal ? (fromLocalInput(form.endLocal) ?? form.endLocal) : null,
+    startTime: fromLocalInput(form.startLocal, form.timezone) ?? form.startLocal,
+    endTime: form.endLocal ? (fromLocalInput(form.endLocal, form.timezone) ?? form.endLocal) : null,
     timezone: form.timezone,
     backfill: form.backfill,
   };
@@ -122,9 +122,15 @@ export function ScheduleFields({ value, onChange }: { value: ScheduleForm; onCha
         label={t('schedule.startTime')}
         value={value.startLocal}
         onChange={(startLocal) => set({ startLocal })}
+        timeZone={value.timezone}
         required
       />
-      <DateTimeField label={t('schedule.endTime')} value={value.endLocal} onChange={(endLocal) => set({ endLocal })} />
+      <DateTimeField
+        label={t('schedule.endTime')}
+        value={value.endLocal}
+        onChange={(endLocal) => set({ endLocal })}
+        timeZone={value.timezone}
+      />
       <div className="field-check">
         <input
           id={ids.backfill}
