@@ -88,11 +88,14 @@ async function startServer(dataDir: string, fileRoot: string): Promise<Server> {
   return { url, process: child, output };
 }
 
+/** Stops the server gracefully, and kills it when it has not exited 30 s later. */
 async function stopServer(server: Server | undefined): Promise<void> {
   if (!server || server.process.exitCode !== null) return;
   const exited = new Promise((resolve) => server.process.once('exit', resolve));
   server.process.kill('SIGTERM');
+  const timer = setTimeout(() => server.process.kill('SIGKILL'), 30_000);
   await exited;
+  clearTimeout(timer);
 }
 
 function apiClient(baseUrl: string) {
