@@ -11,7 +11,7 @@ import {
 } from '../domain/run-state.ts';
 import { parseScheduleParams, windowsAfter, windowsFrom, type Schedule } from '../domain/schedule.ts';
 import { formatInstant, parseInstant, type Clock } from '../domain/time.ts';
-import { assertWindowOrder, clipToRange, sameWindow, type TimeWindow } from '../domain/window.ts';
+import { assertWindowOrder, clipToRange, sameWindow, windowsOverlap, type TimeWindow } from '../domain/window.ts';
 import { cancelRun } from '../store/runs/cancelRun.ts';
 import { findOverlappingRuns, findRunsInRange, findWaitingRuns } from '../store/runs/findFlowRuns.ts';
 import { loadFlow, setFlowDeltaColumn, type FlowRow } from '../store/runs/flowsForRuns.ts';
@@ -274,16 +274,19 @@ export class RunService {
     const existing = await findRunsInRange(this.#db, flow.id, range);
     const windows: BackfillWindow[] = [];
     for (const piece of pieces) {
-      const latest = existing
-        .filter((run) => !run.superseded && sameWindow(piece, { startMs: run.windowStart, endMs: run.windowEnd }))
-        .at(-1);
-      const decision = decide(latest, reprocess);
+      const live = existing.filter(
+        (run) => !run.superseded && windowsOverlap(piece, { startMs: run.windowStart, endMs: run.windowEnd }),
+      );
+      const latest = live.filter((run) => sameWindow(piece, { startMs: run.windowStart, endMs: run.windowEnd })).at(-1);
+      const { decision, existingRun } = latest
+        ? { decision: decide(latest, reprocess), existingRun: latest }
+        : decideWithoutExactRun(piece, live);
       const entry: BackfillWindow = {
         windowStartTime: formatInstant(piece.startMs),
         windowEndTime: formatInstant(piece.endMs),
         action: decision.create ? 'create' : 'skip',
         reason: decision.reason,
-        existingRunId: latest?.id ?? null,
+        existingRunId: existingRun?.id ?? null,
         runId: null,
       };
       if (decision.create && !dryRun) {
@@ -559,6 +562,26 @@ function decide(latest: Run | undefined, reprocess: Reprocess): { create: boolea
   if (latest.status === 'success')
     return reprocess === 'all' ? { create: true, reason: 'reprocess' } : { create: false, reason: 'succeeded' };
   return reprocess === 'none' ? { create: false, reason: 'failed' } : { create: true, reason: 'reprocess' };
+}
+
+/**
+ * Decides a window that no run covers exactly, from the runs that overlap it: one pending run skips
+ * it, and so does a succeeded run that contains it (an on-demand run over a longer window, say),
+ * because a run over part of that window could not replace its batch and would duplicate rows.
+ */
+function decideWithoutExactRun(
+  piece: TimeWindow,
+  overlapping: Run[],
+): { decision: { create: boolean; reason: BackfillWindow['reason'] }; existingRun: Run | undefined } {
+  const pending = overlapping.find((run) => run.status === 'scheduled' || run.status === 'inProgress');
+  if (pending) return { decision: { create: false, reason: 'pending' }, existingRun: pending };
+
+  const covering = overlapping
+    .filter((run) => run.status === 'success' && run.windowStart <= piece.startMs && run.windowEnd >= piece.endMs)
+    .at(-1);
+  if (covering) return { decision: { create: false, reason: 'succeeded' }, existingRun: covering };
+
+  return { decision: { create: true, reason: 'new' }, existingRun: undefined };
 }
 
 function backfillRun(

@@ -227,6 +227,32 @@ for (const backend of metadataBackends) {
       }
     });
 
+    test('backfill skips windows a longer run covered', async () => {
+      const store = await backend.open();
+      try {
+        const service = await setup(store);
+        const longer = await service.createOnDemandRun(caller, { flowId: 'f1', params: params(0, 3) });
+        await store.db.updateTable('runs').set({ status: 'success' }).where('id', '=', longer.run.id).execute();
+
+        const plan = await service.backfill(caller, 'f1', {
+          windowStartTime: iso(T0 + HOUR),
+          windowEndTime: iso(T0 + 4 * HOUR),
+          reprocess: 'all',
+          dryRun: true,
+        });
+        assert.deepEqual(
+          plan.windows.map((w) => [w.action, w.reason, w.existingRunId]),
+          [
+            ['skip', 'succeeded', longer.run.id],
+            ['skip', 'succeeded', longer.run.id],
+            ['create', 'new', null],
+          ],
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
     test('backfill splits, skips and previews', async () => {
       const store = await backend.open();
       try {

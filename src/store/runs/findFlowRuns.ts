@@ -17,14 +17,14 @@ export async function findOverlappingRuns(db: Db, flowId: string, window: TimeWi
   return rows.map(runFromDb);
 }
 
-/** Lists the runs of a flow whose window lies inside `range`, oldest first. */
+/** Lists the runs of a flow whose windows overlap the range, oldest first. */
 export async function findRunsInRange(db: Db, flowId: string, range: TimeWindow): Promise<Run[]> {
   const rows = await db
     .selectFrom('runs')
     .selectAll()
     .where('flow_id', '=', flowId)
-    .where('window_start', '>=', range.startMs)
-    .where('window_end', '<=', range.endMs)
+    .where('window_start', '<', range.endMs)
+    .where('window_end', '>', range.startMs)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
