@@ -8,6 +8,7 @@ import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { RunStatusBadge } from '../components/StatusBadge.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { RunActions } from './RunActions.tsx';
+import { progressRatio } from './runs.ts';
 
 const rowErrorLimit = 100;
 
@@ -47,6 +48,19 @@ export function RunDetail({
           <p>
             <RunStatusBadge status={data.status} /> <span className="muted">{t(`run.trigger.${data.trigger}`)}</span>
           </p>
+          {data.status === 'inProgress' && (
+            <p>
+              <progress
+                className="run-progress"
+                aria-label={t('activity.progress', { id: data.id })}
+                max={1}
+                value={progressRatio(data)}
+              />
+              <span className="muted small">
+                {t('activity.progressRecords', { records: i18n.number(data.metrics?.progress?.recordsRead ?? 0) })}
+              </span>
+            </p>
+          )}
           <RunActions run={data} onChanged={onChanged} />
           <h3>{t('activity.window')}</h3>
           <dl className="facts">
