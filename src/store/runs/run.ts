@@ -105,9 +105,7 @@ export function runFromDb(row: DbRun): Run {
   };
 }
 
-export function newRunId(): string {
-  return crypto.randomUUID();
-}
+export { newRunId } from './run-id.ts';
 
 /** Returns a new entity tag. Every write to a run row sets one. */
 export function newEtag(): string {
