@@ -143,6 +143,11 @@ export interface Connector {
   /** Connects and returns normally, or throws a `ConnectorError`. */
   check(context: ConnectionContext): Promise<void>;
   explore(context: ConnectionContext, request: ExploreRequest): Promise<ExploreResult>;
+  /**
+   * Checks account parameters that need no remote connection, such as a folder inside the file
+   * roots, so that a bad account is rejected when it is saved.
+   */
+  validateAccount?(context: ConnectionContext): Promise<void>;
   /** Validates a source connection against the account (paths inside roots, table in discovery). */
   validateSource(context: ConnectionContext, source: SourceDescriptor): Promise<void>;
   /** Lists the date and time columns of a table source, for the delta column check. */

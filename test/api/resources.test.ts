@@ -216,6 +216,24 @@ for (const backend of metadataBackends) {
       assert.ok(!api.logLines.some((line) => line.includes(SECRET)));
     });
 
+    test('account folder outside the roots rejected', async () => {
+      for (const folder of ['/etc', '../..']) {
+        const response = await post('/api/v1/connections', {
+          name: 'Outside',
+          connectionSpec: { id: 'local-files' },
+          auth: { params: { folder } },
+        });
+        assert.equal(response.statusCode, 400, response.body);
+        assert.equal(response.json().code, 'PATH_OUTSIDE_ROOTS');
+      }
+      const later = await post('/api/v1/connections', {
+        name: 'Created later',
+        connectionSpec: { id: 'local-files' },
+        auth: { params: { folder: 'not-yet' } },
+      });
+      assert.equal(later.statusCode, 201, later.body);
+    });
+
     test('invalid body is problem+json with paths', async () => {
       const response = await post('/api/v1/connections', {
         name: 'x',

@@ -141,6 +141,7 @@ export function registerConnectionRoutes(app: FastifyInstance, services: ApiServ
       const connector = requireConnector(request.body.connectionSpec.id);
       const params = request.body.auth.params;
       validateAuthParams(connector.spec, params);
+      await connector.validateAccount?.({ params, fileRoots: services.config.fileRoots });
       const { publicParams, secretParams } = splitSecretParams(params, connector.spec.secretParams);
 
       const now = services.clock.now();
@@ -224,6 +225,7 @@ export function registerConnectionRoutes(app: FastifyInstance, services: ApiServ
       }
       const params = patched.auth?.params ?? {};
       validateAuthParams(connector.spec, params);
+      await connector.validateAccount?.({ params, fileRoots: services.config.fileRoots });
       const { publicParams, secretParams } = splitSecretParams(params, connector.spec.secretParams);
 
       const changes = {

@@ -1,9 +1,9 @@
 import { createFileConnector } from '../files/file-connector.ts';
 import { fileSourceSpec } from '../files/source-spec.ts';
-import type { Connector } from '../types.ts';
+import { ConnectorError, type Connector } from '../types.ts';
 import { openLocalFileSystem } from './local-file-system.ts';
 
-export const localFilesConnector: Connector = createFileConnector(
+const fileConnector: Connector = createFileConnector(
   {
     id: 'local-files',
     name: 'Local files',
@@ -26,3 +26,17 @@ export const localFilesConnector: Connector = createFileConnector(
   },
   openLocalFileSystem,
 );
+
+export const localFilesConnector: Connector = {
+  ...fileConnector,
+  // A folder that does not exist yet may be created later; one outside the roots never becomes valid.
+  async validateAccount(context) {
+    try {
+      const files = await openLocalFileSystem(context);
+      await files.close();
+    } catch (error) {
+      if (error instanceof ConnectorError && error.code === 'SOURCE_NOT_FOUND') return;
+      throw error;
+    }
+  },
+};
