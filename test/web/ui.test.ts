@@ -335,6 +335,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
 
       await page.getByRole('tab', { name: text.dataflows }).click();
       await page.getByRole('link', { name: flowName, exact: true }).waitFor();
+      assert.equal(await page.title(), `${text.dataflows} · Sources · Tributary`);
       await shot(page, `${language}-dataflows`);
 
       // The start is a little ahead, so the run waits under Scheduled before a worker takes it.

@@ -2,12 +2,14 @@ import { useId, useState, type FormEvent } from 'react';
 import { api, session } from '../api/client.ts';
 import type { Page, Sandbox } from '../api/types.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { useDocumentTitle } from '../components/useDocumentTitle.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   const { t } = useI18n();
   const tokenId = useId();
+  useDocumentTitle(t('signIn.title'));
   const [token, setToken] = useState('');
   const [error, setError] = useState<unknown>();
   const [checking, setChecking] = useState(false);

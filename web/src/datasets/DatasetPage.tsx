@@ -6,6 +6,7 @@ import { useLoad } from '../api/hooks.ts';
 import type { Batch, Dataset, Page } from '../api/types.ts';
 import { Link } from '../app/router.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { useDocumentTitle } from '../components/useDocumentTitle.ts';
 import { useI18n, type I18n } from '../i18n/i18n.tsx';
 
 const previewRows = 50;
@@ -25,6 +26,7 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
 
   const [exportError, setExportError] = useState<unknown>();
   const fields = dataset.data?.schema.fields ?? [];
+  useDocumentTitle(dataset.data?.name ?? t('datasets.title'));
 
   const exportAs = (format: 'csv' | 'ndjson', batchId?: string) => {
     setExportError(undefined);

@@ -3,11 +3,13 @@ import { useLoad } from '../api/hooks.ts';
 import type { Dataset, Page } from '../api/types.ts';
 import { Link } from '../app/router.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { useDocumentTitle } from '../components/useDocumentTitle.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 export function DatasetsPage() {
   const i18n = useI18n();
   const { t } = i18n;
+  useDocumentTitle(t('datasets.title'));
   const datasets = useLoad(() => api<Page<Dataset>>('/datasets', { query: { limit: 500 } }), 'datasets');
 
   return (

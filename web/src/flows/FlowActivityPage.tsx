@@ -8,6 +8,7 @@ import { Link, navigate, useLocation } from '../app/router.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { FlowStateBadge } from '../components/StatusBadge.tsx';
 import { TabPanel, Tabs } from '../components/Tabs.tsx';
+import { useDocumentTitle } from '../components/useDocumentTitle.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { BackfillDialog } from './BackfillDialog.tsx';
 import { OnDemandDialog } from './OnDemandDialog.tsx';
@@ -40,6 +41,7 @@ export function FlowActivityPage({ flowId }: { flowId: string }) {
   const refresh = () => setRefreshKey((value) => value + 1);
 
   const data = flow.data;
+  useDocumentTitle(t('activity.title', { name: data?.name ?? '…' }));
   return (
     <section aria-labelledby="activity-title">
       <p>

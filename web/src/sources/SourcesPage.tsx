@@ -1,5 +1,6 @@
 import { navigate } from '../app/router.tsx';
 import { TabPanel, Tabs } from '../components/Tabs.tsx';
+import { useDocumentTitle } from '../components/useDocumentTitle.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { AccountsTab } from './AccountsTab.tsx';
 import { CatalogTab } from './CatalogTab.tsx';
@@ -9,6 +10,7 @@ export type SourcesTab = 'catalog' | 'accounts' | 'dataflows';
 
 export function SourcesPage({ tab }: { tab: SourcesTab }) {
   const { t } = useI18n();
+  useDocumentTitle(`${t(`sources.tab.${tab}`)} · ${t('sources.title')}`);
 
   return (
     <section aria-labelledby="sources-title">

@@ -11,6 +11,7 @@ import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { useNotify } from '../components/Notice.tsx';
 import { newScheduleParams, scheduleFormOf } from '../flows/ScheduleFields.tsx';
 import { describeSchedule } from '../flows/schedule.ts';
+import { useDocumentTitle } from '../components/useDocumentTitle.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { specName } from '../sources/spec-text.ts';
 import { AccountStep } from './AccountStep.tsx';
@@ -52,6 +53,7 @@ export function SetupWizard() {
   const [state, setState] = useState<WizardState>(initialState);
   const change = useCallback((patch: Partial<WizardState>) => setState((current) => ({ ...current, ...patch })), []);
   const index = steps.indexOf(step);
+  useDocumentTitle(`${t(`wizard.step.${step}`)} · ${t('wizard.title')}`);
   const go = (offset: number) => setStep(steps[index + offset]!);
 
   return (
