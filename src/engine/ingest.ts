@@ -126,7 +126,7 @@ function checkThreshold(metrics: RunMetrics, thresholdPercent: number): void {
   const percent = input > 0 ? Math.round((failed / input) * 10_000) / 100 : 100;
   throw new TributaryError(
     'ERROR_THRESHOLD_EXCEEDED',
-    `${failed} of ${input} rows failed (${percent} %), over the flow's error threshold of ${thresholdPercent} %; ` +
+    `${failed} of ${input} rows failed (${percent}%), over the flow's error threshold of ${thresholdPercent}%; ` +
       `fix the rows listed in the run's row errors or raise options.errorThresholdPercent, then retry the run.`,
   );
 }
