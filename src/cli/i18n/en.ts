@@ -5,6 +5,14 @@ import type { ErrorCode } from '../../domain/errors.ts';
 
 export const en = {
   // Commands
+  // Help headings of commander
+  'help.usage': 'Usage:',
+  'help.arguments': 'Arguments:',
+  'help.options': 'Options:',
+  'help.globalOptions': 'Global options:',
+  'help.commands': 'Commands:',
+  'help.option': 'display help for the command',
+  'help.command': 'display help for a command',
   'cmd.flows': 'List and switch dataflows',
   'cmd.flows.list': 'List the dataflows of the sandbox',
   'cmd.flows.get': 'Show one dataflow',

@@ -6,6 +6,14 @@ import type { MessageKey } from './en.ts';
 
 export const fr: Record<MessageKey, string> = {
   // Commandes
+  // Help headings of commander
+  'help.usage': 'Utilisation :',
+  'help.arguments': 'Arguments :',
+  'help.options': 'Options :',
+  'help.globalOptions': 'Options globales :',
+  'help.commands': 'Commandes :',
+  'help.option': 'afficher l’aide de la commande',
+  'help.command': 'afficher l’aide d’une commande',
   'cmd.flows': 'Lister, activer et désactiver les flux de données',
   'cmd.flows.list': 'Lister les flux de données de la sandbox',
   'cmd.flows.get': 'Afficher un flux de données',
