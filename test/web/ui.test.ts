@@ -349,7 +349,8 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       const dialog = page.getByRole('dialog');
 
       // A window that ends after the ingestion start is rejected, in the user's language.
-      const windowStartMs = Math.floor((now - 3 * hourMs) / 1000) * 1000;
+      // A whole hour, so that the value typed below has zero seconds.
+      const windowStartMs = Math.floor((now - 3 * hourMs) / hourMs) * hourMs;
       const windowEndMs = Math.floor((now - hourMs) / 1000) * 1000;
       await dialog.getByLabel(text.startTime).fill(localInput(now - 2 * hourMs, timeZone));
       await dialog.getByLabel(text.windowStart).fill(localInput(windowStartMs, timeZone));
@@ -363,12 +364,22 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       await dialog.getByLabel(text.startTime).fill(localInput(startMs, timeZone));
       await dialog.getByLabel(text.windowStart).fill(localInput(windowStartMs, timeZone));
       await dialog.getByLabel(text.windowEnd).fill(localInput(windowEndMs, timeZone));
+
+      // One hour earlier from the keyboard: Chromium then writes the value without its zero seconds.
+      const windowStartField = dialog.getByLabel(text.windowStart);
+      await windowStartField.focus();
+      // Three date parts (month, day, year; or day, month, year) come before the hour in both locales.
+      for (let part = 0; part < 3; part += 1) await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowDown');
+      const typedStartMs = windowStartMs - hourMs;
+      assert.equal(await windowStartField.inputValue(), localInput(typedStartMs, timeZone).slice(0, -3));
       await shot(page, `${language}-on-demand`);
       await dialog.getByRole('button', { name: text.submit, exact: true }).click();
       await dialogClosed(dialog);
 
       const run = await waitFor(async () => (await runsOf(flowId))[0], { message: 'the on-demand run' });
       assert.equal(Date.parse(run.params.startTime), startMs, 'the start time keeps its zone offset');
+      assert.equal(Date.parse(run.params.windowStartTime), typedStartMs, 'the typed window start is sent');
       assert.equal(run.status === 'scheduled' || run.status === 'inProgress' || run.status === 'success', true);
 
       await page.getByRole('link', { name: flowName, exact: true }).click();

@@ -11,6 +11,7 @@ export function DateTimeField({
   required = false,
   name,
   timeZone = userTimeZone,
+  error,
 }: {
   label: string;
   value: string;
@@ -19,6 +20,8 @@ export function DateTimeField({
   name?: string;
   /** The zone the wall time is read in; the caller converts with the same zone. */
   timeZone?: string;
+  /** A message shown under the input, which is then marked invalid. */
+  error?: string;
 }) {
   const id = useId();
   const { t } = useI18n();
@@ -34,13 +37,19 @@ export function DateTimeField({
           step={1}
           value={value}
           required={required}
-          aria-describedby={`${id}-zone`}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-zone ${id}-error` : `${id}-zone`}
           onChange={(event) => onChange(event.target.value)}
         />
         <span id={`${id}-zone`} className="hint">
           {t('common.timezoneHint', { zone: timeZone })}
         </span>
       </div>
+      {error && (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      )}
     </div>
   );
 }

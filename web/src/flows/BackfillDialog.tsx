@@ -34,22 +34,22 @@ export function BackfillDialog({
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
-  const request = (dryRun: boolean) =>
-    api<BackfillResult>(`/flows/${flow.id}/backfill`, {
-      method: 'POST',
-      body: {
-        windowStartTime: fromLocalInput(windowStartTime) ?? windowStartTime,
-        windowEndTime: fromLocalInput(windowEndTime) ?? windowEndTime,
-        reprocess,
-        dryRun,
-      },
-    });
+  const [invalid, setInvalid] = useState({ start: false, end: false });
+  const invalidText = (failed: boolean) => (failed ? t('common.invalidDateTime') : undefined);
 
   const run = async (dryRun: boolean) => {
-    setBusy(true);
     setError(undefined);
+    // A value without its offset would be read in another zone, so it is never sent as is.
+    const range = { start: fromLocalInput(windowStartTime), end: fromLocalInput(windowEndTime) };
+    setInvalid({ start: range.start === null, end: range.end === null });
+    if (range.start === null || range.end === null) return;
+
+    setBusy(true);
     try {
-      const result = await request(dryRun);
+      const result = await api<BackfillResult>(`/flows/${flow.id}/backfill`, {
+        method: 'POST',
+        body: { windowStartTime: range.start, windowEndTime: range.end, reprocess, dryRun },
+      });
       if (dryRun) {
         setPreview(result.windows);
       } else {
@@ -86,12 +86,14 @@ export function BackfillDialog({
           label={t('backfill.windowStart')}
           value={windowStartTime}
           onChange={changed(setWindowStartTime)}
+          error={invalidText(invalid.start)}
           required
         />
         <DateTimeField
           label={t('backfill.windowEnd')}
           value={windowEndTime}
           onChange={changed(setWindowEndTime)}
+          error={invalidText(invalid.end)}
           required
         />
         <div className="field">

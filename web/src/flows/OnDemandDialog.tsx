@@ -15,6 +15,10 @@ import { fromLocalInput, startOfHour, toLocalInput } from '../time.ts';
 /** Recent runs read to find overlaps before creating a run; the server reports any others. */
 const overlapCheckRuns = 200;
 
+const timeFields = ['startTime', 'windowStartTime', 'windowEndTime'] as const;
+type TimeField = (typeof timeFields)[number];
+type Times = Record<TimeField, string>;
+
 export function OnDemandDialog({
   flow,
   onClose,
@@ -42,17 +46,30 @@ export function OnDemandDialog({
   const [overlaps, setOverlaps] = useState<Run[] | null>(null);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [invalid, setInvalid] = useState<TimeField[]>([]);
+  const fieldError = (field: TimeField) => (invalid.includes(field) ? t('common.invalidDateTime') : undefined);
 
-  const params = () => ({
-    startTime: fromLocalInput(startTime) ?? startTime,
-    windowStartTime: fromLocalInput(windowStartTime) ?? windowStartTime,
-    windowEndTime: fromLocalInput(windowEndTime) ?? windowEndTime,
+  // A value that fails to convert is not sent, because the server would read it without an offset,
+  // in another zone. The field shows an error instead.
+  const times = (): Times | null => {
+    const converted = {
+      startTime: fromLocalInput(startTime),
+      windowStartTime: fromLocalInput(windowStartTime),
+      windowEndTime: fromLocalInput(windowEndTime),
+    };
+    const failed = timeFields.filter((field) => converted[field] === null);
+    setInvalid(failed);
+    return failed.length > 0 ? null : (converted as Times);
+  };
+
+  const params = (converted: Times) => ({
+    ...converted,
     ...(deltaColumn.trim() ? { deltaColumn: { name: deltaColumn.trim() } } : {}),
   });
 
-  const findOverlaps = async (): Promise<Run[]> => {
-    const start = Date.parse(params().windowStartTime);
-    const end = Date.parse(params().windowEndTime);
+  const findOverlaps = async (converted: Times): Promise<Run[]> => {
+    const start = Date.parse(converted.windowStartTime);
+    const end = Date.parse(converted.windowEndTime);
     if (!(start < end)) return [];
     const runs = await api<Page<Run>>('/runs', {
       query: { property: `flowId==${flow.id}`, limit: overlapCheckRuns },
@@ -66,8 +83,11 @@ export function OnDemandDialog({
     );
   };
 
-  const create = async () => {
-    const run = await api<CreatedRun>('/runs', { method: 'POST', body: { flowId: flow.id, params: params() } });
+  const create = async (converted: Times) => {
+    const run = await api<CreatedRun>('/runs', {
+      method: 'POST',
+      body: { flowId: flow.id, params: params(converted) },
+    });
     const created = t('onDemand.created', { start: i18n.dateTime(run.params.startTime) });
     // The server checks every run; the precheck reads only recent ones, so it may find more.
     const unseen = (run.warnings ?? []).filter((warning) => !overlaps?.some((known) => known.id === warning.runId));
@@ -77,17 +97,20 @@ export function OnDemandDialog({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(undefined);
+    const converted = times();
+    if (!converted) return;
+
+    setBusy(true);
     try {
       if (overlaps === null) {
-        const found = await findOverlaps();
+        const found = await findOverlaps(converted);
         if (found.length > 0) {
           setOverlaps(found);
           return;
         }
       }
-      await create();
+      await create(converted);
     } catch (caught) {
       setError(caught);
     } finally {
@@ -102,7 +125,13 @@ export function OnDemandDialog({
     <Dialog title={t('onDemand.title', { name: flow.name })} onClose={onClose}>
       <form onSubmit={submit} className="form">
         <p className="muted">{t('onDemand.intro')}</p>
-        <DateTimeField label={t('onDemand.startTime')} value={startTime} onChange={setStartTime} required />
+        <DateTimeField
+          label={t('onDemand.startTime')}
+          value={startTime}
+          onChange={setStartTime}
+          error={fieldError('startTime')}
+          required
+        />
         <DateTimeField
           label={t('onDemand.windowStart')}
           value={windowStartTime}
@@ -110,6 +139,7 @@ export function OnDemandDialog({
             setWindowStartTime(value);
             setOverlaps(null);
           }}
+          error={fieldError('windowStartTime')}
           required
         />
         <DateTimeField
@@ -119,6 +149,7 @@ export function OnDemandDialog({
             setWindowEndTime(value);
             setOverlaps(null);
           }}
+          error={fieldError('windowEndTime')}
           required
         />
         {isTable && (

@@ -44,6 +44,7 @@ export const en = {
   'common.optional': 'optional',
   'common.technicalDetail': 'Technical detail',
   'common.timezoneHint': 'Times are in {zone}.',
+  'common.invalidDateTime': 'Enter a full date and time, down to the minute.',
   'common.confirmDelete': 'Delete “{name}”? This cannot be undone.',
   'common.deleted': '“{name}” was deleted.',
   'common.saved': 'Saved.',

@@ -45,6 +45,7 @@ export const fr: Messages = {
   'common.optional': 'facultatif',
   'common.technicalDetail': 'Détail technique',
   'common.timezoneHint': 'Les heures sont en {zone}.',
+  'common.invalidDateTime': 'Saisissez une date et une heure complètes, à la minute près.',
   'common.confirmDelete': 'Supprimer « {name} » ? Cette action est définitive.',
   'common.deleted': '« {name} » a été supprimé.',
   'common.saved': 'Enregistré.',
