@@ -692,6 +692,12 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
     const context = await browser!.newContext({ locale: 'en-GB', timezoneId: timeZone, viewport });
     try {
       const page = await signIn(context, labels.en);
+      await page.getByRole('link', { name: 'Shop orders', exact: true }).waitFor();
+      // A one-time schedule names its zone once.
+      const schedule = (await page.locator(`tr[data-flow-id="${flow.id}"] td`).nth(4).textContent()) ?? '';
+      assert.match(schedule, /^Once at .+ UTC$/);
+      assert.equal(schedule.split('UTC').length, 2, schedule);
+
       await page.getByRole('button', { name: 'Actions for Shop orders' }).click();
       await page.getByRole('menuitem', { name: 'Run on demand' }).click();
       const dialog = page.getByRole('dialog');
