@@ -602,8 +602,40 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
     }
   });
 
-  /** Writes finished runs straight into the metadata database, as years of hourly runs would leave. */
-  async function insertFinishedRuns(flowId: string, count: number): Promise<void> {
+  test('processed runs show their windows', async () => {
+    writeSourceFile(path.join(fileRoot, 'exports', 'late.csv'), 'order_id;quantity\nL1;1\n', Date.now() - hourMs);
+    const { flowId } = await createFlow('Late orders', 'late.csv', 'integer', 5);
+    // A catch-up after downtime: three windows, all started in the same second.
+    await insertFinishedRuns(flowId, 3, Date.now() - hourMs);
+
+    for (const text of [labels.fr, labels.en]) {
+      const context = await browser!.newContext({ locale: text.code, timezoneId: 'Europe/Paris', viewport });
+      try {
+        const page = await signIn(context, text);
+        await page.goto(`${server!.url}/flows/${flowId}`);
+        const windows = page.locator('tr[data-run-id] td[data-column="window"]');
+        await windows.nth(2).waitFor();
+        const shown = await windows.allTextContents();
+        assert.equal(new Set(shown).size, 3, shown.join(' | '));
+        assert.match(shown[0]!, /\(Europe\/Paris\)$/);
+        const heading = text.code === 'fr' ? 'Période' : 'Window';
+        await page.getByRole('columnheader', { name: heading, exact: true }).waitFor();
+
+        const first = await page.locator('[data-axis="first"]').textContent();
+        const last = await page.locator('[data-axis="last"]').textContent();
+        assert.notEqual(first, last);
+        await shot(page, `${text.code}-processed-windows`);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  /**
+   * Writes finished runs straight into the metadata database, as years of hourly runs would leave,
+   * or, with `startedAt`, as a catch-up that started every missed window at once.
+   */
+  async function insertFinishedRuns(flowId: string, count: number, startedAt?: number): Promise<void> {
     const store = await openStore({ url: `sqlite:${path.join(dataDir, 'metadata.db')}` });
     try {
       const flow = await store.db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirstOrThrow();
@@ -637,8 +669,8 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
           lease_owner: null,
           lease_expires_at: null,
           cancel_requested: 0,
-          started_at: windowEnd + 1000,
-          completed_at: windowEnd + 2000,
+          started_at: startedAt ?? windowEnd + 1000,
+          completed_at: (startedAt ?? windowEnd) + 2000,
           etag: crypto.randomUUID(),
           created_at: windowEnd,
           updated_at: windowEnd + 2000,

@@ -94,6 +94,7 @@ export function ProcessedRuns({
             <thead>
               <tr>
                 <th scope="col">{t('activity.start')}</th>
+                <th scope="col">{t('activity.window')}</th>
                 <th scope="col">{t('activity.duration')}</th>
                 <th scope="col" className="numeric">
                   {t('activity.received')}
@@ -133,6 +134,9 @@ export function ProcessedRuns({
                         {t(`run.trigger.${run.trigger}`)}
                         {run.superseded ? ` · ${t('activity.superseded')}` : ''}
                       </span>
+                    </td>
+                    <td data-column="window">
+                      {i18n.shortDateTimeRange(run.params.windowStartTime, run.params.windowEndTime)}
                     </td>
                     <td className="nowrap">{i18n.duration(runDurationMs(run, now))}</td>
                     <td className="numeric" data-metric="received">

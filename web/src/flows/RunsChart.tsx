@@ -1,5 +1,6 @@
-// Records ingested per run over time, drawn as bars at each run's start. Only the runs loaded on
-// the page are drawn, so the chart costs nothing extra to fetch.
+// Records ingested per run, drawn as bars at each run's window start: runs created together after
+// downtime start at the same time but cover different windows. Only the runs loaded on the page are
+// drawn, so the chart costs nothing extra to fetch.
 
 import type { Run } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -17,7 +18,7 @@ export function RunsChart({ runs }: { runs: Run[] }) {
     .filter((run) => runStartedAt(run))
     .map((run) => ({
       run,
-      time: Date.parse(runStartedAt(run)!),
+      time: Date.parse(run.params.windowStartTime),
       ingested: run.metrics?.recordSummary?.outputRecordCount ?? 0,
       failed: run.metrics?.recordSummary?.failedRecordCount ?? 0,
     }))
@@ -47,18 +48,18 @@ export function RunsChart({ runs }: { runs: Run[] }) {
         <text x={padding.left - 6} y={y(0)} textAnchor="end" className="chart-label">
           0
         </text>
-        <text x={padding.left} y={height - 4} className="chart-label">
+        <text x={padding.left} y={height - 4} className="chart-label" data-axis="first">
           {i18n.shortDateTime(new Date(minTime).toISOString())}
         </text>
         {maxTime > minTime && (
-          <text x={width - padding.right} y={height - 4} textAnchor="end" className="chart-label">
+          <text x={width - padding.right} y={height - 4} textAnchor="end" className="chart-label" data-axis="last">
             {i18n.shortDateTime(new Date(maxTime).toISOString())}
           </text>
         )}
         {points.map((point) => (
           <g key={point.run.id}>
             <title>
-              {`${i18n.dateTime(runStartedAt(point.run))}: ${i18n.number(point.ingested)} / ${i18n.number(point.failed)}`}
+              {`${i18n.shortDateTimeRange(point.run.params.windowStartTime, point.run.params.windowEndTime)}: ${i18n.number(point.ingested)} / ${i18n.number(point.failed)}`}
             </title>
             <rect
               x={x(point.time)}

@@ -158,7 +158,7 @@ export const en = {
   'activity.details': 'Details of run {id}',
   'activity.noRuns': 'No processed run yet.',
   'activity.noScheduled': 'No upcoming run.',
-  'activity.chartTitle': 'Records ingested per run',
+  'activity.chartTitle': 'Records ingested per run, by window start',
   'activity.chartEmpty': 'The chart appears after the first processed run.',
   'activity.progress': 'Progress of run {id}',
   'activity.progressRecords': '{records} records read',

@@ -162,7 +162,7 @@ export const fr: Messages = {
   'activity.details': 'Détails de l’exécution {id}',
   'activity.noRuns': 'Aucune exécution traitée pour l’instant.',
   'activity.noScheduled': 'Aucune exécution à venir.',
-  'activity.chartTitle': 'Enregistrements ingérés par exécution',
+  'activity.chartTitle': 'Enregistrements ingérés par exécution, selon le début de la période',
   'activity.chartEmpty': 'Le graphique apparaît après la première exécution traitée.',
   'activity.progress': 'Avancement de l’exécution {id}',
   'activity.progressRecords': '{records} enregistrements lus',

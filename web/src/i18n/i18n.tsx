@@ -40,6 +40,8 @@ export interface I18n {
   dateTime(iso: string | null | undefined, timeZone?: string): string;
   /** The same with a numeric date, for table cells. */
   shortDateTime(iso: string | null | undefined): string;
+  /** A window "start – end" with numeric dates, the shared date written once, in the user's zone. */
+  shortDateTimeRange(startIso: string, endIso: string): string;
   number(value: number | null | undefined, options?: Intl.NumberFormatOptions): string;
   duration(ms: number | null | undefined): string;
   bytes(value: number | null | undefined): string;
@@ -76,6 +78,17 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       }
       return `${formatter.format(date)} ${zoneLabel(timeZone)}`;
     };
+    const rangeFormat = new Intl.DateTimeFormat(locale, {
+      dateStyle: 'short',
+      timeStyle: 'medium',
+      timeZone: userTimeZone,
+    });
+    const formatRange = (startIso: string, endIso: string) => {
+      const start = new Date(startIso);
+      const end = new Date(endIso);
+      if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end < start) return `${startIso} – ${endIso}`;
+      return `${rangeFormat.formatRange(start, end)} ${zoneLabel(userTimeZone)}`;
+    };
     const numberFormat = new Intl.NumberFormat(locale);
 
     return {
@@ -88,6 +101,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       },
       dateTime: (iso, timeZone = userTimeZone) => formatDate(iso, timeZone, 'medium'),
       shortDateTime: (iso) => formatDate(iso, userTimeZone, 'short'),
+      shortDateTimeRange: formatRange,
       number: (value, options) => {
         if (value === null || value === undefined || Number.isNaN(value)) return '—';
         return options ? new Intl.NumberFormat(locale, options).format(value) : numberFormat.format(value);
