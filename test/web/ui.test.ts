@@ -631,6 +631,29 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
     }
   });
 
+  test('unknown flow id shows not found', async () => {
+    const texts = {
+      fr: { title: 'Flux de données introuvable', back: 'Retour aux flux de données' },
+      en: { title: 'Dataflow not found', back: 'Back to dataflows' },
+    };
+    for (const text of [labels.fr, labels.en]) {
+      const context = await browser!.newContext({ locale: text.code, timezoneId: 'Europe/Paris', viewport });
+      try {
+        const page = await signIn(context, text);
+        await page.goto(`${server!.url}/flows/does-not-exist`);
+        await page.getByRole('heading', { name: texts[text.code as 'fr' | 'en'].title }).waitFor();
+        assert.equal(await page.getByRole('tab').count(), 0);
+        await page.getByText('does-not-exist').waitFor();
+        await shot(page, `${text.code}-flow-not-found`);
+
+        await page.getByRole('link', { name: texts[text.code as 'fr' | 'en'].back }).click();
+        await page.getByRole('tab', { name: text.dataflows }).waitFor();
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   /**
    * Writes finished runs straight into the metadata database, as years of hourly runs would leave,
    * or, with `startedAt`, as a catch-up that started every missed window at once.

@@ -1,7 +1,7 @@
 // The activity of one dataflow: processed runs with their chart and details, and upcoming runs.
 
 import { useState } from 'react';
-import { api } from '../api/client.ts';
+import { api, ApiError } from '../api/client.ts';
 import { useLoad } from '../api/hooks.ts';
 import type { Flow } from '../api/types.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';
@@ -41,7 +41,10 @@ export function FlowActivityPage({ flowId }: { flowId: string }) {
   const refresh = () => setRefreshKey((value) => value + 1);
 
   const data = flow.data;
-  useDocumentTitle(t('activity.title', { name: data?.name ?? '…' }));
+  const notFound = flow.error instanceof ApiError && flow.error.status === 404;
+  useDocumentTitle(notFound ? t('activity.notFoundTitle') : t('activity.title', { name: data?.name ?? '…' }));
+  if (notFound) return <FlowNotFound flowId={flowId} />;
+
   return (
     <section aria-labelledby="activity-title">
       <p>
@@ -126,6 +129,23 @@ export function FlowActivityPage({ flowId }: { flowId: string }) {
           }}
         />
       )}
+    </section>
+  );
+}
+
+/** An unknown or deleted flow id: say so plainly, rather than an empty activity page. */
+function FlowNotFound({ flowId }: { flowId: string }) {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby="activity-title" data-state="not-found">
+      <h1 id="activity-title">{t('activity.notFoundTitle')}</h1>
+      <p>{t('activity.notFoundText', { id: flowId })}</p>
+      <p>
+        <Link href="/sources/dataflows">
+          <span aria-hidden="true">← </span>
+          {t('activity.backToFlows')}
+        </Link>
+      </p>
     </section>
   );
 }

@@ -164,6 +164,9 @@ export const en = {
   'activity.progressRecords': '{records} records read',
   'activity.superseded': 'superseded',
   'activity.backToFlows': 'Back to dataflows',
+  'activity.notFoundTitle': 'Dataflow not found',
+  'activity.notFoundText':
+    'No dataflow has the id “{id}” in this sandbox. It may have been deleted, or belong to another sandbox.',
 
   'run.status.scheduled': 'Scheduled',
   'run.status.inProgress': 'In progress',

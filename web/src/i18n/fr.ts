@@ -168,6 +168,9 @@ export const fr: Messages = {
   'activity.progressRecords': '{records} enregistrements lus',
   'activity.superseded': 'remplacée',
   'activity.backToFlows': 'Retour aux flux de données',
+  'activity.notFoundTitle': 'Flux de données introuvable',
+  'activity.notFoundText':
+    'Aucun flux de données n’a l’identifiant « {id} » dans cette sandbox. Il a peut-être été supprimé, ou appartient à une autre sandbox.',
 
   'run.status.scheduled': 'Planifiée',
   'run.status.inProgress': 'En cours',
