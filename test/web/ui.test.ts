@@ -171,6 +171,18 @@ async function dialogClosed(dialog: Locator): Promise<void> {
   }
 }
 
+/** Fails when a table is wider than the box that holds it, which hides some of its columns. */
+async function assertFits(table: Locator, what: string): Promise<void> {
+  const { tableWidth, boxWidth } = await table.evaluate((element) => ({
+    tableWidth: element.scrollWidth,
+    boxWidth: element.parentElement!.clientWidth,
+  }));
+  assert.ok(tableWidth <= boxWidth, `${what} is ${tableWidth}px wide in a ${boxWidth}px box`);
+}
+
+/** The screens the layout must fit, from a large laptop to a small one. */
+const screens = [viewport, { width: 1280, height: 800 }];
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
 }
@@ -398,7 +410,13 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       await row.getByRole('button').first().click();
       await page.locator(`aside[data-run-id="${run.id}"]`).waitFor();
       await shot(page, `${language}-run-detail`);
-      return { page, context, windowStartMs, windowEndMs };
+      for (const screen of screens) {
+        await page.setViewportSize(screen);
+        await assertFits(page.locator('table.table-runs'), `the runs table at ${screen.width} px`);
+        await shot(page, `${language}-run-detail-${screen.width}`);
+      }
+      await page.setViewportSize(viewport);
+      return { page, context, windowStartMs: typedStartMs, windowEndMs };
     } catch (error) {
       await context.close();
       throw error;
@@ -866,6 +884,14 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
 
       // The row error is listed, and the CSV of all row errors downloads with the bearer token.
       await panel.getByRole('cell', { name: 'one', exact: true }).waitFor();
+      for (const screen of screens) {
+        await page.setViewportSize(screen);
+        await assertFits(page.locator('table.table-runs'), `the runs table at ${screen.width} px`);
+        await assertFits(panel.locator('table'), `the row errors at ${screen.width} px`);
+        await panel.getByRole('cell', { name: 'one', exact: true }).scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(screenshots, `fr-failed-run-${screen.width}.png`) });
+      }
+      await page.setViewportSize(viewport);
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         panel.getByRole('link', { name: 'Télécharger toutes les erreurs en CSV' }).click(),

@@ -1,6 +1,7 @@
 // The run detail panel: window and parameters, run errors, the first 100 row errors with a CSV
 // download of all of them, and the files read.
 
+import { useEffect, useRef } from 'react';
 import { api, download } from '../api/client.ts';
 import { useInterval, useLoad } from '../api/hooks.ts';
 import type { RowErrorPage, Run } from '../api/types.ts';
@@ -30,12 +31,18 @@ export function RunDetail({
   const running = run.data?.status === 'inProgress' || run.data?.status === 'scheduled';
   useInterval(run.reload, 2000, running);
 
+  // On narrow screens the panel sits under the runs table: bring it into view when a run is picked.
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'nearest' });
+  }, [runId]);
+
   const data = run.data;
   const files = data?.metrics?.fileSummary;
   const sizes = data?.metrics?.sizeSummary;
 
   return (
-    <aside className="panel" aria-labelledby="run-panel-title" data-run-id={runId}>
+    <aside ref={panel} className="panel" aria-labelledby="run-panel-title" data-run-id={runId}>
       <header className="panel-header">
         <h2 id="run-panel-title">{t('run.panelTitle', { id: runId })}</h2>
         <button type="button" className="button-icon" aria-label={t('run.closePanel')} onClick={onClose}>
