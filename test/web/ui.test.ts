@@ -770,6 +770,7 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       const schedule = (await page.locator(`tr[data-flow-id="${flow.id}"] td`).nth(4).textContent()) ?? '';
       assert.match(schedule, /^Once at .+ UTC$/);
       assert.equal(schedule.split('UTC').length, 2, schedule);
+      await shot(page, 'en-dataflows-once');
 
       await page.getByRole('button', { name: 'Actions for Shop orders' }).click();
       await page.getByRole('menuitem', { name: 'Run on demand' }).click();
