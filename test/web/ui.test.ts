@@ -771,6 +771,12 @@ describe('web UI', { skip: skipReason(), timeout: 600_000 }, () => {
       assert.match(schedule, /^Once at .+ UTC$/);
       assert.equal(schedule.split('UTC').length, 2, schedule);
       await shot(page, 'en-dataflows-once');
+      await page.getByLabel(labels.en.language).selectOption('fr');
+      const frenchSchedule = page.locator(`tr[data-flow-id="${flow.id}"] td`).nth(4);
+      await frenchSchedule.getByText(/^Une fois, le .+ UTC$/).waitFor();
+      assert.equal(((await frenchSchedule.textContent()) ?? '').split('UTC').length, 2);
+      await shot(page, 'fr-dataflows-once');
+      await page.getByLabel(labels.fr.language).selectOption('en');
 
       await page.getByRole('button', { name: 'Actions for Shop orders' }).click();
       await page.getByRole('menuitem', { name: 'Run on demand' }).click();
