@@ -180,8 +180,8 @@ async function assertFits(table: Locator, what: string): Promise<void> {
   assert.ok(tableWidth <= boxWidth, `${what} is ${tableWidth}px wide in a ${boxWidth}px box`);
 }
 
-/** The screens the layout must fit, from a large laptop to a small one. */
-const screens = [viewport, { width: 1280, height: 800 }];
+/** The screens the layout must fit, from a desktop monitor to a small laptop. */
+const screens = [{ width: 1920, height: 1080 }, viewport, { width: 1280, height: 800 }];
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });

@@ -74,7 +74,7 @@ export function FlowActivityPage({ flowId }: { flowId: string }) {
           </div>
         )}
       </div>
-      <div className={selectedRunId ? 'activity-layout activity-layout-with-panel' : 'activity-layout'}>
+      <div className="activity-layout">
         <div>
           <Tabs
             label={t('activity.tabs')}

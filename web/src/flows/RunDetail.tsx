@@ -31,7 +31,7 @@ export function RunDetail({
   const running = run.data?.status === 'inProgress' || run.data?.status === 'scheduled';
   useInterval(run.reload, 2000, running);
 
-  // On narrow screens the panel sits under the runs table: bring it into view when a run is picked.
+  // The panel sits under the runs table, so bring it into view when a run is picked.
   const panel = useRef<HTMLElement>(null);
   useEffect(() => {
     panel.current?.scrollIntoView({ block: 'nearest' });
