@@ -133,7 +133,7 @@ export function FlowActivityPage({ flowId }: { flowId: string }) {
   );
 }
 
-/** An unknown or deleted flow id: say so plainly, rather than an empty activity page. */
+/** Shows that a flow id is unknown or deleted, in place of an empty activity page. */
 function FlowNotFound({ flowId }: { flowId: string }) {
   const { t } = useI18n();
   return (
