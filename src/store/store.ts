@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as runClaimIndex from './migrations/002-run-claim-index.ts';
+import * as runListingIndexes from './migrations/003-run-listing-indexes.ts';
 
 /**
  * What differs between the metadata backends. Business code asks these predicates and never which
@@ -38,6 +39,7 @@ export interface StoreOptions {
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-run-claim-index': runClaimIndex,
+  '003-run-listing-indexes': runListingIndexes,
 };
 
 /** Opens the metadata database and brings its schema up to date. */
