@@ -75,12 +75,15 @@ async function readInto(run: Run, prepared: PreparedRun, writer: BatchWriter, co
 
   let nextSeq = 0;
   const iterator = opened.batches[Symbol.asyncIterator]();
+  let pending = readAhead(iterator);
   try {
     for (;;) {
       throwIfStopped(context.signal);
-      const next: IteratorResult<SourceBatch> = await untilAborted(iterator.next(), context.signal);
+      const next: IteratorResult<SourceBatch> = await untilAborted(pending, context.signal);
       if (next.done) break;
       const batch = next.value;
+      // The source reads the next batch while this one is written, so neither waits for the other.
+      pending = readAhead(iterator);
 
       if (batch.rows.length > 0) await untilAborted(writer.write(batch.rows), context.signal);
       if (batch.rowErrors.length > 0) {
@@ -107,6 +110,16 @@ async function readInto(run: Run, prepared: PreparedRun, writer: BatchWriter, co
       // Closing a source that failed mid-read may fail again; the read error is what matters.
     });
   }
+}
+
+/**
+ * Starts reading the next batch. The read may fail while the current batch is still being written,
+ * so the promise is marked handled here and its error surfaces where the loop awaits it.
+ */
+function readAhead(iterator: AsyncIterator<SourceBatch>): Promise<IteratorResult<SourceBatch>> {
+  const next = iterator.next();
+  next.catch(() => {});
+  return next;
 }
 
 // NOTE: outputBytes stays 0 because the batch writers do not report the bytes they store.
