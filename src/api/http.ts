@@ -176,8 +176,3 @@ export function listResponse<Row extends { id: string }, Item>(
 export function wantsCount(params: ListParameters): boolean {
   return params.count === true || params.count === 'true';
 }
-
-export function parseJson<T>(text: string | null | undefined, fallback: T): T {
-  if (text === null || text === undefined || text === '') return fallback;
-  return JSON.parse(text) as T;
-}

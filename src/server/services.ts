@@ -6,7 +6,7 @@ import type { Config } from '../config/config.ts';
 import { loadSecretBox } from '../config/secrets.ts';
 import { openWarehouse } from '../datasets/warehouse.ts';
 import { systemClock, type Clock } from '../domain/time.ts';
-import { openStore } from '../store/store.ts';
+import { maskUrl, openStore } from '../store/store.ts';
 
 /** Opens the databases and builds what the API and the engine share. */
 export async function openServices(config: Config, logger: Logger, clock: Clock = systemClock): Promise<ApiServices> {
@@ -25,10 +25,7 @@ export async function openServices(config: Config, logger: Logger, clock: Clock 
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  logger.info(
-    { metadata: store.description, warehouse: config.warehouseUrl.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@') },
-    'databases open',
-  );
+  logger.info({ metadata: store.description, warehouse: maskUrl(config.warehouseUrl) }, 'databases open');
   return { config, store, warehouse, secretBox, clock, logger, metrics };
 }
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { validateMapping } from '../../datasets/mapping.ts';
+import { DEFAULT_ERROR_THRESHOLD_PERCENT } from '../../datasets/threshold.ts';
 import type { DatasetSchema, MappingRule } from '../../datasets/types.ts';
 import { notFound, TributaryError } from '../../domain/errors.ts';
 import { parseScheduleParams, resumeCursor, scheduleToJson } from '../../domain/schedule.ts';
@@ -80,8 +81,6 @@ type FlowBody = typeof FlowBody.static;
 const ActionQuery = Type.Object({ op: Type.String() });
 
 const FILTERS = { name: 'name', state: 'state', targetDatasetId: 'target_dataset_id' };
-
-const DEFAULT_ERROR_THRESHOLD_PERCENT = 5;
 
 interface FlowDefinition {
   name: string;
@@ -200,7 +199,8 @@ export function registerFlowRoutes(app: FastifyInstance, services: ApiServices):
     requested: string | undefined,
     fixed: string | null,
   ): Promise<string | null> => {
-    if (requested === undefined) return fixed;
+    // The flow's own column was checked when it was set, so a PATCH that keeps it queries no source.
+    if (requested === undefined || requested === fixed) return fixed;
     if (fixed !== null && requested !== fixed) {
       throw new TributaryError(
         'DELTA_COLUMN_IMMUTABLE',
