@@ -88,7 +88,7 @@ export async function buildApp(services: ApiServices, options: AppOptions = {}):
   return app;
 }
 
-/** The problem document of every error response, with the catalogue's codes and their statuses. */
+/** Builds the schema of every error response, listing the catalogue's codes and their statuses. */
 function problemSchema() {
   const codes = Object.keys(errorCatalogue);
   return {

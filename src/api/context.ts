@@ -7,7 +7,7 @@ import type { Clock } from '../domain/time.ts';
 import type { Store } from '../store/store.ts';
 import type { Role, Scope } from '../store/tenancy.ts';
 
-/** What the routes use; built once by the server and passed to `buildApp`. */
+/** Services the routes use, built once by the server and passed to `buildApp`. */
 export interface ApiServices {
   config: Config;
   store: Store;

@@ -82,7 +82,7 @@ export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-/** A new API token: `trb_` and 32 random bytes, base64url. */
+/** Generates an API token: `trb_` and 32 random bytes, base64url. */
 export function generateToken(): string {
   return `trb_${crypto.randomBytes(32).toString('base64url')}`;
 }

@@ -1,5 +1,5 @@
-// The contract every connector implements. A connector reads one kind of external system; it knows
-// nothing of runs, datasets, storage or HTTP. Adding a connector means adding one folder that exports
+// The contract every connector implements. A connector reads one kind of external system and imports
+// nothing about runs, datasets, storage or HTTP. Adding a connector means adding one folder that exports
 // a `Connector` and registering it in `registry.ts`.
 
 import type { Logger } from 'pino';
@@ -36,7 +36,7 @@ export interface ConnectionContext {
   logger?: Pick<Logger, 'warn' | 'debug'>;
 }
 
-/** What to read through an account: the `data` and `params` of a source connection. */
+/** The part of an account to read: the `data` and `params` of a source connection. */
 export interface SourceDescriptor {
   data: { format: string; properties?: Record<string, unknown> };
   params: Record<string, unknown>;

@@ -16,7 +16,7 @@ export interface DatasetSchema {
   fields: DatasetField[];
 }
 
-/** What the warehouse needs to know of a dataset. */
+/** The dataset facts the warehouse uses: id, schema and primary key. */
 export interface DatasetDefinition {
   id: string;
   schema: DatasetSchema;

@@ -565,9 +565,9 @@ function decide(latest: Run | undefined, reprocess: Reprocess): { create: boolea
 }
 
 /**
- * Decides a window that no run covers exactly, from the runs that overlap it: one pending run skips
- * it, and so does a succeeded run that contains it (an on-demand run over a longer window, say),
- * because a run over part of that window could not replace its batch and would duplicate rows.
+ * Decides a window that no run covers exactly, from the runs that overlap it. A pending run skips it.
+ * A succeeded run that contains it (an on-demand run over a longer window) skips it too, because a
+ * run over part of that window could not replace its batch and would duplicate rows.
  */
 function decideWithoutExactRun(
   piece: TimeWindow,

@@ -1,4 +1,4 @@
-// Row types of the metadata database, as Kysely sees them. Times are epoch milliseconds (bigint in
+// Row types of the metadata database, as Kysely types them. Times are epoch milliseconds (bigint in
 // PostgreSQL, integer in SQLite); JSON columns are text; booleans are 0 or 1.
 
 export interface OrganizationsTable {

@@ -9,8 +9,8 @@ import * as runClaimIndex from './migrations/002-run-claim-index.ts';
 import * as runListingIndexes from './migrations/003-run-listing-indexes.ts';
 
 /**
- * What differs between the metadata backends. Business code asks these predicates and never which
- * database it runs on.
+ * Capabilities that differ between the metadata backends. Business code tests these predicates and
+ * never the name of the database it runs on.
  */
 export interface StoreCapabilities {
   /** `SELECT … FOR UPDATE SKIP LOCKED`, so that several processes claim runs without blocking. */

@@ -4,7 +4,7 @@ import type { Database, MembershipsTable, SandboxesTable } from './schema.ts';
 
 export type Role = MembershipsTable['role'];
 
-/** Who a request acts as, and where: every sandbox-scoped query is filtered by `orgId` and `sandbox`. */
+/** The organization and sandbox of a request. Every sandbox-scoped query is filtered by both. */
 export interface Scope {
   orgId: string;
   sandbox: string;

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 
 // Receivers verify a delivery by computing HMAC-SHA256 over `<timestamp>.<body>` with the webhook's
-// secret and comparing it with the `webhook-signature` header; the timestamp lets them reject replays.
+// secret and comparing it with the `webhook-signature` header. The timestamp lets them reject replays.
 
 export const SIGNATURE_HEADER = 'webhook-signature';
 export const TIMESTAMP_HEADER = 'webhook-timestamp';
@@ -14,6 +14,6 @@ export function signPayload(secret: string, timestampSeconds: number, body: stri
 
 export function verifySignature(secret: string, timestampSeconds: number, body: string, signature: string): boolean {
   const expected = Buffer.from(signPayload(secret, timestampSeconds, body));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && crypto.timingSafeEqual(expected, given);
+  const received = Buffer.from(signature);
+  return expected.length === received.length && crypto.timingSafeEqual(expected, received);
 }

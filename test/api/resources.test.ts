@@ -211,7 +211,8 @@ for (const backend of metadataBackends) {
         .select('secrets')
         .where('id', '=', created.json().id)
         .executeTakeFirstOrThrow();
-      assert.ok(stored.secrets && !stored.secrets.includes(SECRET));
+      assert.ok(stored.secrets, 'the secret envelope is stored');
+      assert.ok(!stored.secrets.includes(SECRET));
       assert.ok(api.logLines.length > 0);
       assert.ok(!api.logLines.some((line) => line.includes(SECRET)));
     });

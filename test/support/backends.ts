@@ -14,7 +14,7 @@ export const inCi = process.env.CI === 'true';
 
 let postgresProbe: Promise<string | null> | undefined;
 
-/** Resolves to null when PostgreSQL answers, or to the reason it does not. */
+/** Resolves to null when PostgreSQL accepts a query, or to the reason it does not. */
 export function postgresUnavailable(): Promise<string | null> {
   postgresProbe ??= (async () => {
     const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3000 });
@@ -31,7 +31,7 @@ export function postgresUnavailable(): Promise<string | null> {
   return postgresProbe;
 }
 
-/** The `skip` option of a PostgreSQL suite: the reason outside CI, and a thrown failure in CI. */
+/** Returns the `skip` option of a PostgreSQL suite: the reason outside CI, or throws in CI. */
 export async function skipUnlessPostgres(): Promise<string | false> {
   const reason = await postgresUnavailable();
   if (reason && inCi) throw new Error(`${reason}; CI requires it.`);
@@ -42,7 +42,7 @@ export function makeTempDir(prefix = 'tributary-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A new PostgreSQL schema name, unique to this test. */
+/** Returns a new PostgreSQL schema name, unique to this test. */
 export function uniqueSchemaName(prefix = 't'): string {
   return `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
 }
@@ -90,7 +90,7 @@ export const metadataBackends: MetadataBackend[] = [
   },
 ];
 
-/** The skip option for one backend's suite. */
+/** Returns the skip option for one backend's suite. */
 export async function skipBackend(name: 'sqlite' | 'postgres'): Promise<string | false> {
   return name === 'postgres' ? skipUnlessPostgres() : false;
 }

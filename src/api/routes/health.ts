@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { ApiServices } from '../context.ts';
 
-/** `/healthz` (the process is up), `/readyz` (the database answers and start-up finished), `/metrics`. */
+/** Registers `/healthz` (the process is up), `/readyz` (the database replies and start-up finished) and `/metrics`. */
 export function registerHealthRoutes(app: FastifyInstance, services: ApiServices): void {
   app.get('/healthz', { schema: { hide: true }, logLevel: 'warn' }, async () => ({ status: 'ok' }));
 

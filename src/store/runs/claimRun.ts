@@ -45,7 +45,7 @@ async function claimFirst(
   });
 }
 
-/** An `inProgress` run whose lease expired because its worker died, oldest due first. */
+/** Selects an `inProgress` run whose lease expired because its worker died, oldest due first. */
 function expiredLeaseQuery(db: Db, now: number) {
   return db
     .selectFrom('runs as r')
@@ -56,7 +56,7 @@ function expiredLeaseQuery(db: Db, now: number) {
     .limit(1);
 }
 
-/** The oldest due `scheduled` run whose flow has no run in progress and no earlier window waiting. */
+/** Selects the oldest due `scheduled` run whose flow has no run in progress and no earlier window waiting. */
 function dueRunQuery(db: Db, now: number) {
   return db
     .selectFrom('runs as r')
